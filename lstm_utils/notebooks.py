@@ -1,0 +1,85 @@
+"""Run the tutorial notebooks headless, in order, as the main job of the repository."""
+
+import os
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from . import config
+from .errors import LstmTutorialError
+from .results import save_results
+
+NOTEBOOKS_DIR = config.REPOSITORY_ROOT / "notebooks"
+
+
+def executed_dir() -> Path:
+    """Executed copies of the notebooks, with their outputs; never committed."""
+    return config.REPOSITORY_ROOT / "build" / "executed" / config.run_mode()
+
+
+def run_notebooks(names: list[str] | None = None) -> dict[str, float]:
+    """Execute notebooks in name order in a fresh kernel each; returns seconds per notebook.
+
+    The mode follows `LSTM_TUTORIAL_SMOKE`, which the kernels inherit. Full-mode timings are
+    recorded in `results/notebook_runtimes.json`.
+    """
+    paths = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+    if names:
+        unknown = sorted(set(names) - {p.name for p in paths})
+        if unknown:
+            raise LstmTutorialError(f"No such notebook in {NOTEBOOKS_DIR}: {', '.join(unknown)}")
+        paths = [p for p in paths if p.name in names]
+    executed_dir().mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    seconds = {}
+    for path in paths:
+        seconds[path.name] = _execute(path)
+    if not config.is_smoke_mode():
+        _record_runtimes(seconds)
+    return seconds
+
+
+def _execute(path: Path) -> float:
+    notebook = nbformat.read(path, as_version=4)
+    code_cells = sum(cell.cell_type == "code" for cell in notebook.cells)
+    executed = 0
+
+    def report_progress(cell, cell_index, execute_reply):
+        nonlocal executed
+        executed += 1
+        print(f"  {path.stem}: cell {executed}/{code_cells} done", flush=True)
+
+    client = NotebookClient(
+        notebook,
+        timeout=None,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        on_cell_executed=report_progress,
+    )
+    print(f"Running {path.name} ({config.run_mode()} mode)", flush=True)
+    output = executed_dir() / path.name
+    started = time.perf_counter()
+    try:
+        client.execute()
+    except CellExecutionError as error:
+        nbformat.write(notebook, output)
+        last_line = str(error).strip().splitlines()[-1]
+        raise LstmTutorialError(f"{path.name} failed: {last_line} (executed copy: {output})") from None
+    elapsed = time.perf_counter() - started
+    nbformat.write(notebook, output)
+    print(f"{path.name}: {elapsed:.1f} s, executed copy in {output}", flush=True)
+    return elapsed
+
+
+def _record_runtimes(seconds: dict[str, float]) -> None:
+    results_file = config.results_dir() / "notebook_runtimes.json"
+    runtimes = {}
+    if results_file.is_file():
+        import json
+
+        runtimes = json.loads(results_file.read_text()).get("seconds", {})
+    runtimes.update(seconds)
+    save_results("notebook_runtimes", {"seconds": dict(sorted(runtimes.items()))})

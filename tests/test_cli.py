@@ -1,0 +1,84 @@
+"""The `python -m lstm_utils` command line, run as a user would run it."""
+
+import json
+import os
+import subprocess
+import sys
+
+import keras
+import pytest
+
+from lstm_utils.sentiment import model_paths, save_sentiment_model
+from lstm_utils.text import WordIndex
+
+
+def run_cli(*arguments, stdin=None):
+    return subprocess.run(
+        [sys.executable, "-m", "lstm_utils", *arguments],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env=os.environ.copy(),
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def models_dir(tmp_path_factory):
+    """A small untrained model saved the way notebook 02 saves the real one."""
+    folder = tmp_path_factory.mktemp("models")
+    word_index = WordIndex.from_texts(["a great film", "a bad film"], num_words=10)
+    token_ids = keras.Input(shape=(None,), dtype="int32")
+    vectors = keras.layers.Embedding(10, 4, mask_zero=True)(token_ids)
+    state = keras.layers.LSTM(3)(vectors)
+    model = keras.Model(token_ids, keras.layers.Dense(1, activation="sigmoid")(state))
+    save_sentiment_model(model, word_index, maxlen=20, truncating="pre", models_dir=folder)
+    return folder
+
+
+def test_sentiment_prints_one_line_per_text(models_dir):
+    result = run_cli("sentiment", "--models-dir", str(models_dir), "a great film", "bad")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    for line, text in zip(lines, ["a great film", "bad"]):
+        label, probability, rest = line.split(" ", 2)
+        assert label in {"positive", "negative"} and 0 <= float(probability) <= 1 and rest == text
+
+
+def test_sentiment_json(models_dir):
+    result = run_cli("sentiment", "--json", "--models-dir", str(models_dir), "great", "a bad film")
+    assert result.returncode == 0, result.stderr
+    records = json.loads(result.stdout)
+    assert [r["text"] for r in records] == ["great", "a bad film"]
+    for record in records:
+        assert record["label"] == ("positive" if record["probability"] >= 0.5 else "negative")
+
+
+def test_sentiment_reads_standard_input(models_dir):
+    result = run_cli("sentiment", "--models-dir", str(models_dir), "-", stdin="a great film\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.rstrip().endswith("a great film")
+
+
+def test_missing_model_is_one_clear_line(tmp_path):
+    result = run_cli("sentiment", "--models-dir", str(tmp_path), "some text")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: No trained sentiment model")
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_text_without_words_is_rejected(models_dir):
+    result = run_cli("sentiment", "--models-dir", str(models_dir), "?!")
+    assert result.returncode == 1
+    assert "No words to classify" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_help_and_usage_errors():
+    assert run_cli("sentiment", "--help").returncode == 0
+    assert run_cli().returncode == 2
+
+
+def test_saved_model_is_small(models_dir):
+    model_file, vocabulary_file = model_paths(models_dir)
+    assert model_file.is_file() and json.loads(vocabulary_file.read_text())["maxlen"] == 20

@@ -1,0 +1,47 @@
+"""Numbers quoted in the README must be the ones in the committed full-mode results."""
+
+import json
+
+import pytest
+
+from lstm_utils import config
+
+ROOT = config.REPOSITORY_ROOT
+README = (ROOT / "README.md").read_text()
+
+
+def committed_results(name: str) -> dict:
+    record = json.loads((ROOT / "results" / f"{name}.json").read_text())
+    assert record["mode"] == "full", f"results/{name}.json is not from a full-mode run"
+    return record
+
+
+def readme_row(first_cell: str) -> str:
+    rows = [line for line in README.splitlines() if line.startswith(f"| {first_cell}")]
+    assert len(rows) == 1, f"expected one README table row starting with {first_cell!r}"
+    return rows[0]
+
+
+@pytest.mark.parametrize(("model", "label"), [("simple_rnn", "SimpleRNN"), ("stacked_lstm", "Stacked LSTM")])
+def test_results_table_matches_imdb_comparison(model, label):
+    record = committed_results("imdb_comparison")["models"][model]
+    cells = [cell.strip() for cell in readme_row(label).strip("|").split("|")]
+    test = record["test"]
+    assert cells[1:4] == [f"{test['accuracy']:.4f}", f"{test['f1']:.4f}", f"{test['roc_auc']:.4f}"]
+    assert cells[4] == f"{record['parameters']:,}"
+    assert cells[5] == f"{record['epochs_run']} (best: {record['best_epoch']})"
+    assert cells[6] == f"{sum(record['epoch_seconds']) / len(record['epoch_seconds']):.0f}"
+
+
+def test_run_times_match_their_results():
+    load = committed_results("imdb_load_time")
+    assert f"| {load['first_load_seconds']:.1f} s |" in readme_row("First IMDB load")
+    assert f"| {load['second_load_seconds']:.2f} s |" in readme_row("Second IMDB load")
+    runtimes = committed_results("notebook_runtimes")["seconds"]
+    assert f"| {runtimes['01_imdb_data.ipynb'] / 60:.1f} min |" in readme_row("Notebook 01")
+    notebook_02 = committed_results("imdb_comparison")["notebook_seconds"]
+    assert f"| {notebook_02 / 60:.1f} min |" in readme_row("Notebook 02")
+
+
+def test_second_load_is_under_three_seconds():
+    assert committed_results("imdb_load_time")["second_load_seconds"] < 3
