@@ -41,12 +41,16 @@ def plot_learning_curves(histories: dict[str, dict[str, list[float]]]):
 
 
 def plot_confusion_matrices(matrices: dict[str, list[list[int]]], class_names=("negative", "positive")):
+    """One heat map per model, on a shared colour scale so that the models compare at a glance."""
     figure, axes = plt.subplots(1, len(matrices), figsize=(4.5 * len(matrices), 4), squeeze=False)
+    largest = max(np.max(matrix) for matrix in matrices.values())
     for axis, (name, matrix) in zip(axes[0], matrices.items()):
         sns.heatmap(
             np.asarray(matrix),
+            vmin=0,
+            vmax=largest,
             annot=True,
-            fmt="d",
+            fmt=",d",
             cmap="Blues",
             cbar=False,
             ax=axis,

@@ -75,6 +75,7 @@ def fit_resumable(
     epochs: int,
     run_name: str,
     patience: int | None = None,
+    extra_callbacks: list | None = None,
     verbose: int = 1,
 ) -> dict:
     """`model.fit` that checkpoints every epoch and resumes after an interruption.
@@ -93,6 +94,7 @@ def fit_resumable(
         # A plain-text log of every finished epoch, handy for watching a long headless run.
         keras.callbacks.CSVLogger(str(backup_dir.with_suffix(".csv")), append=resuming),
         timer,
+        *(extra_callbacks or []),
     ]
     if patience is not None:
         callbacks.append(
