@@ -45,7 +45,7 @@ def _sentiment(arguments) -> int:
     labels = ["positive" if p >= 0.5 else "negative" for p in probabilities]
     if arguments.json:
         records = [
-            {"text": t, "probability": round(p, 4), "label": label}
+            {"text": t, "probability": p, "label": label}
             for t, p, label in zip(texts, probabilities, labels)
         ]
         print(json.dumps(records, ensure_ascii=False, indent=2))
