@@ -1,5 +1,6 @@
 """Run the tutorial notebooks headless, in order, as the main job of the repository."""
 
+import json
 import os
 import time
 from pathlib import Path
@@ -78,8 +79,6 @@ def _record_runtimes(seconds: dict[str, float]) -> None:
     results_file = config.results_dir() / "notebook_runtimes.json"
     runtimes = {}
     if results_file.is_file():
-        import json
-
         runtimes = json.loads(results_file.read_text()).get("seconds", {})
     runtimes.update(seconds)
     save_results("notebook_runtimes", {"seconds": dict(sorted(runtimes.items()))})
