@@ -1,6 +1,5 @@
 """Run the tutorial notebooks headless, in order, as the main job of the repository."""
 
-import json
 import os
 import time
 from pathlib import Path
@@ -11,7 +10,7 @@ from nbclient.exceptions import CellExecutionError
 
 from . import config
 from .errors import LstmTutorialError
-from .results import save_results
+from .results import load_results, save_results
 
 NOTEBOOKS_DIR = config.REPOSITORY_ROOT / "notebooks"
 
@@ -76,9 +75,7 @@ def _execute(path: Path) -> float:
 
 
 def _record_runtimes(seconds: dict[str, float]) -> None:
-    results_file = config.results_dir() / "notebook_runtimes.json"
-    runtimes = {}
-    if results_file.is_file():
-        runtimes = json.loads(results_file.read_text()).get("seconds", {})
+    recorded = (config.results_dir() / "notebook_runtimes.json").is_file()
+    runtimes = load_results("notebook_runtimes")["seconds"] if recorded else {}
     runtimes.update(seconds)
     save_results("notebook_runtimes", {"seconds": dict(sorted(runtimes.items()))})
