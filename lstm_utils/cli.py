@@ -13,6 +13,8 @@ from .errors import LstmTutorialError
 
 EXIT_USAGE = 2
 EXIT_ERROR = 1
+# `derive` answered every well-formed input but reported some malformed ones.
+EXIT_MALFORMED_INPUT = 3
 
 
 @contextlib.contextmanager
@@ -66,6 +68,84 @@ def _notebooks(arguments) -> int:
     return 0
 
 
+def _generate_derivatives(arguments) -> int:
+    import time
+    from pathlib import Path
+
+    from .derivative_data import (
+        FAMILY_WEIGHTS,
+        check_writable,
+        family_shares,
+        generate,
+        split,
+        split_paths,
+        write_lines,
+    )
+
+    out = Path(arguments.out)
+    targets = {"all": out, **(split_paths(out) if arguments.split else {})}
+    for path in targets.values():
+        check_writable(path)
+    started = time.perf_counter()
+    examples = generate(arguments.n, arguments.seed, arguments.processes)
+    seconds = time.perf_counter() - started
+    lines = [example.line for example in examples]
+    parts = {"all": lines, **(split(lines, arguments.seed) if arguments.split else {})}
+    for name, path in targets.items():
+        write_lines(path, parts[name])
+        print(f"{len(parts[name]):>9,} lines  {path}")
+    print(f"{'family':<20} {'share':>6} {'target':>6}")
+    for family, share in family_shares([example.family for example in examples]).items():
+        print(f"{family:<20} {share:6.3f} {FAMILY_WEIGHTS[family]:6.3f}")
+    print(f"generated and verified in {seconds:.1f} s ({len(lines) / seconds:,.0f} lines/s)")
+    return 0
+
+
+def _derive(arguments) -> int:
+    from pathlib import Path
+
+    from .derive import derive, problem_from_function, problems_from_lines, score
+    from .errors import LstmTutorialError
+    from .files import atomic_write_bytes
+
+    if bool(arguments.functions) == bool(arguments.file):
+        print("error: give either functions on the command line or --file PATH", file=sys.stderr)
+        return EXIT_USAGE
+    if arguments.file:
+        try:
+            problems = problems_from_lines(Path(arguments.file).read_text().splitlines())
+        except (OSError, UnicodeDecodeError) as error:
+            raise LstmTutorialError(f"cannot read {arguments.file}: {error}") from None
+    else:
+        problems = [problem_from_function(f, arguments.var, n) for n, f in enumerate(arguments.functions, 1)]
+    for problem in problems:
+        if problem.error:
+            where = f"line {problem.number}" if arguments.file else f"function {problem.number}"
+            print(f"{where}: {problem.error}", file=sys.stderr)
+
+    from .seq2seq import load_seq2seq
+
+    with _native_stderr_silenced():
+        decoder = load_seq2seq(arguments.models_dir)
+        answers = derive(decoder, problems, arguments.beam)
+    if arguments.out:
+        text = "".join(f"{a.prediction or ''}\n" for a in answers)
+        atomic_write_bytes(Path(arguments.out), text.encode())
+    else:
+        for answer in answers:
+            if answer.prediction is not None:
+                line = answer.problem.line
+                verdict = "SymPy confirms" if answer.confirmed else "SymPy: wrong"
+                print(f"d({line.function})/d{line.variable}={answer.prediction}  [{verdict}]")
+    scores = score(answers)
+    if scores:
+        print(
+            f"scored against their targets: {scores['examples']:,} of {len(answers):,} inputs; "
+            f"exact match {scores['exact_match']:.4f}, SymPy-equivalent {scores['sympy_equivalence']:.4f}"
+        )
+    return EXIT_MALFORMED_INPUT if any(p.error for p in problems) else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m lstm_utils", description="Command line of the lstm-tutorial helpers."
@@ -94,6 +174,47 @@ def build_parser() -> argparse.ArgumentParser:
     notebooks.add_argument("names", nargs="*", help="notebook file names (default: all)")
     notebooks.add_argument("--smoke", action="store_true", help="tiny data and epochs, as in CI")
     notebooks.set_defaults(handler=_notebooks)
+
+    derivatives = commands.add_parser(
+        "generate-derivatives",
+        help="write a dataset of functions and their derivatives, each checked by SymPy",
+        description="Write N distinct lines such as d(2sin^3(4y^2))/dy=48y*cos(4y^2)*sin^2(4y^2) "
+        "to FILE, then print each family's share and the time taken. The same seed gives the "
+        "same file on any machine. With --split, also write the train, validation and test "
+        "splits (75:10:15, no function in two splits) beside FILE: data.txt gives "
+        "data_train.txt, data_validation.txt and data_test.txt.",
+    )
+    derivatives.add_argument("--n", type=int, required=True, help="number of lines")
+    derivatives.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    derivatives.add_argument("--out", required=True, metavar="FILE", help="file to write")
+    derivatives.add_argument("--split", action="store_true", help="also write the three splits")
+    derivatives.add_argument(
+        "--processes", type=int, default=None, help="worker processes (default: every core)"
+    )
+    derivatives.set_defaults(handler=_generate_derivatives)
+
+    derive = commands.add_parser(
+        "derive",
+        help="predict derivatives with the trained encoder-decoder and check them with SymPy",
+        description="Predict the derivative of each function with the model from notebook 05 "
+        "(models/derivative_seq2seq.keras) and say whether SymPy confirms it. Give functions on "
+        "the command line (with --var when a function has more than one variable), or --file "
+        "with lines d(f)/dx or d(f)/dx=g; with targets g, exact-match and SymPy-equivalence "
+        "accuracy are printed. Malformed inputs are reported on standard error with their line "
+        "number and skipped.",
+        epilog="exit codes: 0 every input answered; 1 error (no model, unreadable file); "
+        "2 bad usage; 3 answered, but some inputs were malformed",
+    )
+    derive.add_argument("functions", nargs="*", help='functions such as "4cos^2(9x^3)"')
+    derive.add_argument("--var", default=None, help="variable to differentiate by (default: the only one)")
+    derive.add_argument("--file", default=None, metavar="PATH", help="read lines d(f)/dx or d(f)/dx=g")
+    derive.add_argument(
+        "--out", default=None, metavar="PATH",
+        help="write one prediction per input line, in order (an empty line for a malformed input)",
+    )
+    derive.add_argument("--beam", type=int, default=1, help="beam width (default 1: greedy decoding)")
+    derive.add_argument("--models-dir", default=None, help="folder with derivative_seq2seq.keras (default: models/)")
+    derive.set_defaults(handler=_derive)
     return parser
 
 

@@ -11,3 +11,15 @@ class DataError(LstmTutorialError):
 
 class ModelNotFoundError(LstmTutorialError):
     """A trained model file the command needs does not exist yet."""
+
+
+class NotationError(LstmTutorialError):
+    """A string is not in the derivative notation; the message says what is wrong and where."""
+
+    def __init__(self, message: str, text: str, position: int):
+        super().__init__(f"{message} at position {position} of {text!r}")
+        self.message, self.text, self.position = message, text, position
+
+    def __reduce__(self):
+        # Rebuild from the three parts when a worker process sends the error back.
+        return type(self), (self.message, self.text, self.position)

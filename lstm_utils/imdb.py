@@ -123,7 +123,7 @@ def download_imdb_archive() -> Path:
             cache_dir=str(target_dir.parent),
             cache_subdir=target_dir.name,
         )
-    except Exception as error:  # get_file raises bare Exceptions for network failures.
+    except Exception as error:  # noqa: BLE001 - get_file raises bare Exceptions for network failures.
         raise DataError(_no_data_message(f"download failed: {error}")) from None
     return Path(downloaded)
 

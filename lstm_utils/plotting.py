@@ -23,7 +23,7 @@ def save_fig(figure, name: str, show: bool = True) -> None:
         plt.close(figure)
 
 
-def plot_learning_curves(histories: dict[str, dict[str, list[float]]]):
+def plot_learning_curves(histories: dict[str, dict[str, list[float]]], loss_label: str = "Binary cross-entropy"):
     """Training and validation loss and accuracy per epoch, every model on the same two axes."""
     figure, (loss_axis, accuracy_axis) = plt.subplots(1, 2, figsize=(11, 4))
     colours = sns.color_palette("deep", len(histories))
@@ -32,7 +32,7 @@ def plot_learning_curves(histories: dict[str, dict[str, list[float]]]):
         for axis, metric in ((loss_axis, "loss"), (accuracy_axis, "accuracy")):
             axis.plot(epochs, history[metric], "-o", color=colour, label=f"{name} train")
             axis.plot(epochs, history[f"val_{metric}"], "--s", color=colour, label=f"{name} validation")
-    for axis, metric in ((loss_axis, "Binary cross-entropy"), (accuracy_axis, "Accuracy")):
+    for axis, metric in ((loss_axis, loss_label), (accuracy_axis, "Accuracy")):
         axis.set_xlabel("Epoch")
         axis.set_ylabel(metric)
         axis.xaxis.get_major_locator().set_params(integer=True)

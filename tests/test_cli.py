@@ -20,6 +20,7 @@ def run_cli(*arguments, stdin=None):
         input=stdin,
         env=os.environ.copy(),
         timeout=120,
+        check=False,
     )
 
 
@@ -82,3 +83,44 @@ def test_help_and_usage_errors():
 def test_saved_model_is_small(models_dir):
     model_file, vocabulary_file = model_paths(models_dir)
     assert model_file.is_file() and json.loads(vocabulary_file.read_text())["maxlen"] == 20
+
+
+@pytest.fixture(scope="module")
+def derivative_models_dir(tmp_path_factory):
+    """A tiny untrained encoder-decoder saved the way notebook 05 saves the real one."""
+    from lstm_utils.seq2seq import TokenVocabulary, build_seq2seq, save_seq2seq
+
+    folder = tmp_path_factory.mktemp("derivative_models")
+    vocabulary = TokenVocabulary.from_texts(["d(4cos^2(9x^3))/dx=-216x^2*sin(9x^3)*cos(9x^3)+1"])
+    model = build_seq2seq(len(vocabulary), embedding_dim=4, encoder_units=3, decoder_units=6)
+    save_seq2seq(model, vocabulary, max_length=6, models_dir=folder)
+    return folder
+
+
+def test_derive_prints_a_prediction_and_the_sympy_verdict(derivative_models_dir):
+    result = run_cli("derive", "--models-dir", str(derivative_models_dir), "4cos^2(9x^3)", "--var", "x")
+    assert result.returncode == 0, result.stderr
+    (line,) = result.stdout.splitlines()
+    assert line.startswith("d(4cos^2(9x^3))/dx=")
+    assert line.endswith(("[SymPy confirms]", "[SymPy: wrong]"))
+
+
+def test_derive_file_writes_one_line_per_input_and_reports_malformed_lines(derivative_models_dir, tmp_path):
+    inputs = tmp_path / "inputs.txt"
+    inputs.write_text("d(3x^2)/dx=6x\nd(3x^2+/dx\nd(cos(x))/dx\n")
+    out = tmp_path / "predictions.txt"
+    result = run_cli("derive", "--models-dir", str(derivative_models_dir), "--file", str(inputs), "--out", str(out))
+    assert result.returncode == 3
+    assert "line 2:" in result.stderr and "Traceback" not in result.stderr
+    predictions = out.read_text().split("\n")
+    assert len(predictions) == 4 and predictions[1] == "" and predictions[3] == ""
+    assert "scored against their targets: 1 of 3 inputs; exact match" in result.stdout
+
+
+def test_derive_without_a_model_or_input_fails_cleanly(tmp_path):
+    result = run_cli("derive", "--models-dir", str(tmp_path), "3x^2")
+    assert result.returncode == 1 and "notebooks/05" in result.stderr and "Traceback" not in result.stderr
+    result = run_cli("derive", "--models-dir", str(tmp_path))
+    assert result.returncode == 2 and "--file" in result.stderr
+    result = run_cli("derive", "--models-dir", str(tmp_path), "--file", str(tmp_path / "missing.txt"))
+    assert result.returncode == 1 and "cannot read" in result.stderr

@@ -2,7 +2,12 @@ import keras
 import numpy as np
 
 from lstm_utils import config
-from lstm_utils.training import bucketed_dataset, fit_resumable, predict_probabilities, set_seeds
+from lstm_utils.training import (
+    bucketed_dataset,
+    fit_resumable,
+    predict_probabilities,
+    set_seeds,
+)
 
 
 def tiny_sequences(count=40, seed=0):

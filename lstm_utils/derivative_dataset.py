@@ -1,0 +1,60 @@
+"""The generated derivative dataset as the notebooks use it: made once per (size, seed), then cached.
+
+Notebook 04 generates it and notebook 05 trains on it; each runs on its own in a fresh kernel
+(or on Colab), so both call `load_dataset`, and only the first call pays for the generation.
+"""
+
+import time
+from pathlib import Path
+
+from . import config
+from .derivative_data import Example, generate, split
+from .errors import DataError
+from .files import atomic_write_bytes
+
+# Bump when the generator changes what it writes for a seed, so old caches are not reused.
+GENERATOR_VERSION = 1
+
+
+def cache_path(n: int, seed: int) -> Path:
+    return config.cache_dir() / "derivatives" / f"v{GENERATOR_VERSION}_n{n}_seed{seed}.tsv"
+
+
+def load_dataset(n: int, seed: int, progress: bool = True) -> dict:
+    """Train, validation and test examples (75:10:15, no function in two splits).
+
+    Returns `{"train": [...], "validation": [...], "test": [...], "seconds": ..., "cached": ...}`
+    where each split is a list of `Example(line, family)`; `seconds` is the generation time of
+    the run that made the cache.
+    """
+    path = cache_path(n, seed)
+    cached = path.is_file()
+    if cached:
+        seconds, examples = _read(path, n)
+    else:
+        started = time.perf_counter()
+        examples = generate(n, seed, progress=progress)
+        seconds = time.perf_counter() - started
+        _write(path, seconds, examples)
+    family = {example.line: example.family for example in examples}
+    parts = split([example.line for example in examples], seed)
+    dataset = {name: [Example(line, family[line]) for line in lines] for name, lines in parts.items()}
+    return {**dataset, "seconds": seconds, "cached": cached}
+
+
+def _write(path: Path, seconds: float, examples: list[Example]) -> None:
+    rows = [f"# seconds\t{seconds:.3f}"] + [f"{e.line}\t{e.family}" for e in examples]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(path, ("\n".join(rows) + "\n").encode())
+
+
+def _read(path: Path, n: int) -> tuple[float, list[Example]]:
+    rows = path.read_text().splitlines()
+    try:
+        seconds = float(rows[0].split("\t")[1])
+        examples = [Example(*row.split("\t")) for row in rows[1:]]
+    except (IndexError, ValueError, TypeError) as error:
+        raise DataError(f"The dataset cache {path} is damaged ({error}); delete it to regenerate.") from None
+    if len(examples) != n:
+        raise DataError(f"The dataset cache {path} holds {len(examples)} lines, not {n}; delete it to regenerate.")
+    return seconds, examples

@@ -1,0 +1,100 @@
+"""What `python -m lstm_utils derive` does: read functions, predict derivatives, check them.
+
+Input comes as functions with a variable (`4cos^2(9x^3)`, `x`) or as lines `d(f)/dx` and
+`d(f)/dx=g`. A malformed input is reported with its line number and skipped; the rest are
+decoded together in batches.
+"""
+
+from typing import NamedTuple
+
+from .derivative_metrics import exact_match, sympy_equivalence
+from .errors import LstmTutorialError, NotationError
+from .notation import (
+    MAX_SIDE_LENGTH,
+    VARIABLES,
+    Line,
+    format_line,
+    parse_expression,
+    parse_line,
+)
+
+
+class Problem(NamedTuple):
+    """One input: its 1-based line number and either the parsed line or why it is malformed."""
+
+    number: int
+    line: Line | None
+    error: str | None
+
+
+def problem_from_function(function: str, variable: str | None, number: int = 1) -> Problem:
+    """A function typed on the command line; `variable` may be left out when only one occurs."""
+    try:
+        terms = parse_expression(function)
+    except NotationError as error:
+        return Problem(number, None, str(error))
+    used = sorted({factor.variable for term in terms for factor in term.factors})
+    if variable is None:
+        if len(used) != 1:
+            found = ", ".join(used) if used else "none"
+            return Problem(number, None, f"say which variable with --var (variables in {function!r}: {found})")
+        variable = used[0]
+    if len(variable) != 1 or variable not in VARIABLES:
+        return Problem(number, None, f"--var must be one of the letters {' '.join(VARIABLES)}, got {variable!r}")
+    return _checked(Problem(number, Line(function, variable, None), None))
+
+
+def problems_from_lines(lines: list[str]) -> list[Problem]:
+    """Lines of a file, each `d(f)/dx` or `d(f)/dx=g`; blank and malformed lines become errors."""
+    problems = []
+    for number, text in enumerate(lines, start=1):
+        text = text.strip()
+        if not text:
+            problems.append(Problem(number, None, "empty line"))
+            continue
+        try:
+            problems.append(_checked(Problem(number, parse_line(text), None)))
+        except NotationError as error:
+            problems.append(Problem(number, None, str(error)))
+    return problems
+
+
+def _checked(problem: Problem) -> Problem:
+    """The model was trained on left sides of at most MAX_SIDE_LENGTH characters; refuse longer."""
+    left = format_line(problem.line.function, problem.line.variable)
+    if len(left) > MAX_SIDE_LENGTH:
+        message = f"{left!r} is {len(left)} characters; the model reads at most {MAX_SIDE_LENGTH}"
+        return Problem(problem.number, None, message)
+    return problem
+
+
+class Answer(NamedTuple):
+    problem: Problem
+    prediction: str | None  # None for a malformed input
+    confirmed: bool | None  # SymPy's verdict on the prediction; None for a malformed input
+
+
+def derive(decoder, problems: list[Problem], beam_width: int = 1) -> list[Answer]:
+    """Predict every well-formed problem in one batched pass and let SymPy check each answer."""
+    if beam_width < 1:
+        raise LstmTutorialError(f"--beam must be at least 1, got {beam_width}")
+    valid = [p for p in problems if p.line is not None]
+    sources = [format_line(p.line.function, p.line.variable) for p in valid]
+    predictions = decoder.predict(sources, beam_width=beam_width) if valid else []
+    verdicts = sympy_equivalence(
+        [p.line.function for p in valid], [p.line.variable for p in valid], predictions
+    )
+    answers = dict(zip((p.number for p in valid), zip(predictions, verdicts)))
+    return [Answer(p, *answers.get(p.number, (None, None))) for p in problems]
+
+
+def score(answers: list[Answer]) -> dict | None:
+    """Exact-match and SymPy-equivalence accuracy over the answers whose input gave a target."""
+    scored = [a for a in answers if a.prediction is not None and a.problem.line.derivative is not None]
+    if not scored:
+        return None
+    return {
+        "examples": len(scored),
+        "exact_match": exact_match([a.prediction for a in scored], [a.problem.line.derivative for a in scored]),
+        "sympy_equivalence": sum(a.confirmed for a in scored) / len(scored),
+    }

@@ -1,0 +1,290 @@
+"""The derivative encoder-decoder: token vocabulary, model, greedy and beam-search decoding.
+
+Notebook 05 trains the model; `python -m lstm_utils derive` loads it. Both need the same
+vocabulary and the same decoding code, so they live here.
+"""
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from . import config
+from .errors import ModelNotFoundError
+from .files import atomic_write_bytes
+
+PAD, START, END = "<pad>", "<start>", "<end>"
+MODEL_NAME = "derivative_seq2seq"
+
+
+class TokenVocabulary:
+    """Maps the notation's tokens to integers: 0 padding, 1 start, 2 end, then the tokens."""
+
+    def __init__(self, tokens: list[str]):
+        self.tokens = [PAD, START, END, *sorted(set(tokens) - {PAD, START, END})]
+        self.index = {token: i for i, token in enumerate(self.tokens)}
+
+    @classmethod
+    def for_notation(cls) -> "TokenVocabulary":
+        """Every token the notation has: digits, variables, `exp`/`sin`/`cos`, and the symbols."""
+        from .notation import FUNCTIONS, VARIABLES
+
+        return cls([*"0123456789", *VARIABLES, *FUNCTIONS, *"()^*+-/=d"])
+
+    @classmethod
+    def from_texts(cls, texts) -> "TokenVocabulary":
+        from .notation import tokenize
+
+        return cls([token for text in texts for token in tokenize(text)])
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    @property
+    def start_id(self) -> int:
+        return self.index[START]
+
+    @property
+    def end_id(self) -> int:
+        return self.index[END]
+
+    def encode(self, text: str) -> list[int]:
+        """Token ids of `text`; a token the vocabulary has never seen raises `KeyError`."""
+        from .notation import tokenize
+
+        return [self.index[token] for token in tokenize(text)]
+
+    def decode(self, ids) -> str:
+        """Text of the ids up to the first end token, with padding and start tokens dropped."""
+        from .notation import detokenize
+
+        tokens = []
+        for i in ids:
+            token = self.tokens[int(i)]
+            if token == END:
+                break
+            if token not in (PAD, START):
+                tokens.append(token)
+        return detokenize(tokens)
+
+    def to_json(self) -> str:
+        return json.dumps({"tokens": self.tokens})
+
+    @classmethod
+    def from_json(cls, text: str) -> "TokenVocabulary":
+        return cls(json.loads(text)["tokens"])
+
+
+def pad_batch(sequences: list[list[int]], width: int | None = None) -> np.ndarray:
+    """Right-padded int32 matrix of the sequences (padding id 0)."""
+    width = width or max(len(s) for s in sequences)
+    batch = np.zeros((len(sequences), width), dtype=np.int32)
+    for row, sequence in enumerate(sequences):
+        batch[row, : len(sequence)] = sequence[:width]
+    return batch
+
+
+def teacher_forcing_arrays(vocabulary, sources, targets):
+    """Encoder input, decoder input (`<start>` + target) and decoder output (target + `<end>`)."""
+    source_ids = [vocabulary.encode(s) for s in sources]
+    target_ids = [vocabulary.encode(t) for t in targets]
+    decoder_in = [[vocabulary.start_id, *ids] for ids in target_ids]
+    decoder_out = [[*ids, vocabulary.end_id] for ids in target_ids]
+    return pad_batch(source_ids), pad_batch(decoder_in), pad_batch(decoder_out)
+
+
+def build_seq2seq(vocabulary_size, embedding_dim=64, encoder_units=128, decoder_units=256):
+    """Bidirectional LSTM encoder, LSTM decoder with dot-product (Luong) attention.
+
+    The decoder starts from the encoder's final forward and backward states, so its size is
+    twice the encoder's. At every output step it attends over all encoder positions; the
+    attention weights are what notebook 05 draws as heat maps.
+    """
+    import keras
+    from keras import layers
+
+    if decoder_units != 2 * encoder_units:
+        raise ValueError("decoder_units must be twice encoder_units (it starts from both directions)")
+    source = keras.Input((None,), dtype="int32", name="source")
+    target_in = keras.Input((None,), dtype="int32", name="target_in")
+
+    source_embedded = layers.Embedding(vocabulary_size, embedding_dim, mask_zero=True, name="source_embedding")(source)
+    encoder = layers.Bidirectional(
+        layers.LSTM(encoder_units, return_sequences=True, return_state=True), name="encoder"
+    )
+    encoder_outputs, forward_h, forward_c, backward_h, backward_c = encoder(source_embedded)
+    state_h = layers.Concatenate(name="state_h")([forward_h, backward_h])
+    state_c = layers.Concatenate(name="state_c")([forward_c, backward_c])
+
+    target_embedded = layers.Embedding(vocabulary_size, embedding_dim, mask_zero=True, name="target_embedding")(target_in)
+    decoder = layers.LSTM(decoder_units, return_sequences=True, return_state=True, name="decoder")
+    decoder_outputs, _, _ = decoder(target_embedded, initial_state=[state_h, state_c])
+    context = layers.Attention(name="attention")([decoder_outputs, encoder_outputs])
+    combined = layers.Concatenate(name="decoder_and_context")([decoder_outputs, context])
+    attentional = layers.Dense(decoder_units, activation="tanh", name="attentional")(combined)
+    next_token = layers.Dense(vocabulary_size, activation="softmax", name="next_token")(attentional)
+    return keras.Model([source, target_in], next_token, name="derivative_seq2seq")
+
+
+class Seq2SeqDecoder:
+    """Greedy and beam-search decoding with the layers of a trained `build_seq2seq` model."""
+
+    def __init__(self, model, vocabulary: TokenVocabulary, max_length: int = 40):
+        import tensorflow as tf
+
+        self.model = model
+        self.vocabulary = vocabulary
+        self.max_length = max_length
+        layer = model.get_layer
+        self._source_embedding = layer("source_embedding")
+        self._encoder = layer("encoder")
+        self._target_embedding = layer("target_embedding")
+        self._decoder = layer("decoder")
+        self._attention = layer("attention")
+        self._attentional = layer("attentional")
+        self._next_token = layer("next_token")
+        self._encode = tf.function(self._encode_eager, reduce_retracing=True)
+        self._step = tf.function(self._step_eager, reduce_retracing=True)
+
+    def _encode_eager(self, source):
+        import tensorflow as tf
+
+        mask = tf.not_equal(source, 0)
+        embedded = self._source_embedding(source)
+        outputs, forward_h, forward_c, backward_h, backward_c = self._encoder(embedded, mask=mask)
+        state_h = tf.concat([forward_h, backward_h], axis=-1)
+        state_c = tf.concat([forward_c, backward_c], axis=-1)
+        return outputs, mask, state_h, state_c
+
+    def _step_eager(self, tokens, state_h, state_c, encoder_outputs, source_mask):
+        """One decoder step for a batch: log-probabilities of the next token and the new state."""
+        import tensorflow as tf
+
+        embedded = self._target_embedding(tokens[:, None])
+        output, state_h, state_c = self._decoder(embedded, initial_state=[state_h, state_c])
+        context, weights = self._attention(
+            [output, encoder_outputs], mask=[None, source_mask], return_attention_scores=True
+        )
+        attentional = self._attentional(tf.concat([output, context], axis=-1))
+        probabilities = self._next_token(attentional)[:, 0]
+        return tf.math.log(probabilities + 1e-9), state_h, state_c, weights[:, 0]
+
+    def encode_sources(self, sources: list[str]) -> np.ndarray:
+        return pad_batch([self.vocabulary.encode(s) for s in sources])
+
+    def greedy(self, source_ids: np.ndarray, return_attention: bool = False, return_scores: bool = False):
+        """Most likely token at every step, for a whole batch at once.
+
+        With `return_scores`, also the summed log-probability of each text up to its `<end>`;
+        with `return_attention`, also the attention weights (batch, written token, input token).
+        """
+        encoder_outputs, mask, state_h, state_c = self._encode(source_ids)
+        batch = source_ids.shape[0]
+        tokens = np.full(batch, self.vocabulary.start_id, dtype=np.int32)
+        outputs, attention = [], []
+        finished = np.zeros(batch, dtype=bool)
+        scores = np.zeros(batch)
+        for _ in range(self.max_length):
+            log_probabilities, state_h, state_c, weights = self._step(
+                tokens, state_h, state_c, encoder_outputs, mask
+            )
+            log_probabilities = log_probabilities.numpy()
+            tokens = np.argmax(log_probabilities, axis=-1).astype(np.int32)
+            scores += np.where(finished, 0.0, log_probabilities[np.arange(batch), tokens])
+            outputs.append(tokens)
+            attention.append(weights.numpy())
+            finished |= tokens == self.vocabulary.end_id
+            if finished.all():
+                break
+        texts = [self.vocabulary.decode(row) for row in np.stack(outputs, axis=1)]
+        extras = ([np.stack(attention, axis=1)] if return_attention else []) + ([scores] if return_scores else [])
+        return (texts, *extras) if extras else texts
+
+    def beam_search(self, source_ids: np.ndarray, beam_width: int = 4, return_scores: bool = False):
+        """The highest-scoring sequence among `beam_width` hypotheses kept at every step.
+
+        Scores are summed log-probabilities; a finished hypothesis keeps its score unchanged.
+        With `return_scores`, also the winning score of each text.
+        """
+        import tensorflow as tf
+
+        batch = source_ids.shape[0]
+        vocabulary_size = len(self.vocabulary)
+        encoder_outputs, mask, state_h, state_c = self._encode(source_ids)
+        # Every sentence gets `beam_width` rows: row b * beam_width + j is its hypothesis j.
+        repeat = lambda tensor: tf.repeat(tensor, beam_width, axis=0)
+        encoder_outputs, mask, state_h, state_c = map(repeat, (encoder_outputs, mask, state_h, state_c))
+        scores = np.full((batch, beam_width), -np.inf)
+        scores[:, 0] = 0.0  # All hypotheses start equal; keep one so the first step does not repeat.
+        tokens = np.full(batch * beam_width, self.vocabulary.start_id, dtype=np.int32)
+        history = np.zeros((batch, beam_width, 0), dtype=np.int32)
+        finished = np.zeros((batch, beam_width), dtype=bool)
+        for _ in range(self.max_length):
+            log_probabilities, state_h, state_c, _ = self._step(tokens, state_h, state_c, encoder_outputs, mask)
+            log_probabilities = log_probabilities.numpy().reshape(batch, beam_width, vocabulary_size)
+            # A finished hypothesis can only be extended by padding, at no cost.
+            log_probabilities[finished] = -np.inf
+            log_probabilities[finished, 0] = 0.0
+            candidates = (scores[:, :, None] + log_probabilities).reshape(batch, -1)
+            best = np.argsort(-candidates, axis=1, kind="stable")[:, :beam_width]
+            parent, token = best // vocabulary_size, (best % vocabulary_size).astype(np.int32)
+            scores = np.take_along_axis(candidates, best, axis=1)
+            history = np.concatenate(
+                [np.take_along_axis(history, parent[:, :, None], axis=1), token[:, :, None]], axis=2
+            )
+            finished = np.take_along_axis(finished, parent, axis=1) | (token == self.vocabulary.end_id)
+            rows = (parent + np.arange(batch)[:, None] * beam_width).ravel()
+            state_h, state_c = tf.gather(state_h, rows), tf.gather(state_c, rows)
+            tokens = token.ravel()
+            if finished.all():
+                break
+        best = np.argmax(scores, axis=1)
+        texts = [self.vocabulary.decode(row) for row in history[np.arange(batch), best]]
+        return (texts, scores[np.arange(batch), best]) if return_scores else texts
+
+    def predict(self, sources: list[str], beam_width: int = 1, batch_size: int = 512) -> list[str]:
+        """Predicted derivative strings, in order, decoded in length-sorted batches."""
+        order = np.argsort([len(s) for s in sources], kind="stable")
+        predictions = [""] * len(sources)
+        for begin in range(0, len(sources), batch_size):
+            chunk = order[begin : begin + batch_size]
+            source_ids = self.encode_sources([sources[i] for i in chunk])
+            texts = self.greedy(source_ids) if beam_width == 1 else self.beam_search(source_ids, beam_width)
+            for i, text in zip(chunk, texts):
+                predictions[i] = text
+        return predictions
+
+
+def model_paths(models_dir: Path | None = None) -> tuple[Path, Path]:
+    folder = Path(models_dir) if models_dir is not None else config.models_dir()
+    return folder / f"{MODEL_NAME}.keras", folder / f"{MODEL_NAME}_vocabulary.json"
+
+
+def save_seq2seq(model, vocabulary: TokenVocabulary, max_length: int, models_dir=None):
+    """Save the model without optimiser state, and the vocabulary with the decoding length."""
+    import keras
+
+    model_file, vocabulary_file = model_paths(models_dir)
+    model_file.parent.mkdir(parents=True, exist_ok=True)
+    temporary = model_file.with_name(f".{model_file.stem}.tmp.keras")
+    keras.Model(model.inputs, model.outputs, name=model.name).save(temporary)
+    temporary.replace(model_file)
+    settings = {"max_length": max_length, **json.loads(vocabulary.to_json())}
+    atomic_write_bytes(vocabulary_file, json.dumps(settings).encode())
+    return model_file, vocabulary_file
+
+
+def load_seq2seq(models_dir: Path | None = None) -> Seq2SeqDecoder:
+    """The committed derivative model, ready to decode; a clear error when it is missing."""
+    model_file, vocabulary_file = model_paths(models_dir)
+    missing = [str(path) for path in (model_file, vocabulary_file) if not path.is_file()]
+    if missing:
+        raise ModelNotFoundError(
+            f"No trained derivative model: {', '.join(missing)} not found. Train one by running "
+            "notebooks/05_derivative_models.ipynb in full mode (the default)."
+        )
+    import keras
+
+    settings = json.loads(vocabulary_file.read_text())
+    model = keras.saving.load_model(model_file, compile=False)
+    return Seq2SeqDecoder(model, TokenVocabulary(settings["tokens"]), settings["max_length"])

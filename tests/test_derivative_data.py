@@ -1,0 +1,201 @@
+"""The derivative dataset: layout rules, verification, determinism, family shares, splits, CLI."""
+
+import os
+import random
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_notation import EXAMPLES
+
+from lstm_utils import derivative_data, notation
+from lstm_utils.derivative_data import (
+    FAMILY_WEIGHTS,
+    SPLIT_SHARES,
+    Example,
+    differentiate,
+    family_of,
+    family_shares,
+    function_of,
+    generate,
+    read_lines,
+    split,
+    split_paths,
+    write_lines,
+)
+from lstm_utils.errors import DataError, LstmTutorialError
+from lstm_utils.notation import (
+    MAX_SIDE_LENGTH,
+    format_expression,
+    format_line,
+    is_correct_derivative,
+    parse_expression,
+    parse_line,
+)
+
+SAMPLE_SIZE = 3000
+
+
+@pytest.fixture(scope="module")
+def sample() -> list[Example]:
+    return generate(SAMPLE_SIZE, seed=11, processes=1, progress=False)
+
+
+@pytest.mark.parametrize("line", EXAMPLES)
+def test_layout_rules_print_the_examples_exactly(line):
+    function, variable, derivative = parse_line(line)
+    assert format_expression(differentiate(parse_expression(function), variable)) == derivative
+
+
+def test_every_generated_pair_verifies_and_fits(sample):
+    for line, family in sample:
+        function, variable, derivative = parse_line(line)
+        assert is_correct_derivative(function, variable, derivative), line
+        assert len(format_line(function, variable)) <= MAX_SIDE_LENGTH, line
+        assert len(derivative) <= MAX_SIDE_LENGTH, line
+        assert format_expression(parse_expression(function)) == function
+        assert format_expression(parse_expression(derivative)) == derivative
+        assert family_of(line) == family
+
+
+def test_generated_pairs_pass_sympy_diff_alone(sample, monkeypatch):
+    """Without the memoised fast path, SymPy's full `diff(f) - g == 0` agrees (a sample)."""
+    monkeypatch.setattr(notation, "_derivative_polynomial", lambda terms, variable: None)
+    for line, _ in sample[::60]:
+        assert is_correct_derivative(*parse_line(line)), line
+
+
+def test_corrupted_derivatives_are_rejected(sample):
+    for line, _ in sample[:100]:
+        function, variable, derivative = parse_line(line)
+        first, *rest = parse_expression(derivative)
+        corrupted = [
+            (first._replace(coefficient=-first.coefficient), *rest),
+            (first._replace(coefficient=2 * first.coefficient), *rest),
+        ]
+        if rest:
+            corrupted.append((first, *rest[:-1]))
+        for terms in corrupted:
+            assert not is_correct_derivative(function, variable, format_expression(terms)), line
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**32), st.sampled_from(list(FAMILY_WEIGHTS)))
+def test_every_family_verifies_for_any_seed(seed, family):
+    line = derivative_data._sample_line(random.Random(seed), family)
+    assert is_correct_derivative(*parse_line(line))
+    assert family_of(line) == family
+
+
+def test_generated_lines_are_distinct(sample):
+    lines = [example.line for example in sample]
+    assert len(set(lines)) == len(lines) == SAMPLE_SIZE
+
+
+def test_family_shares_are_close_to_the_weights(sample):
+    shares = family_shares([example.family for example in sample])
+    for family, weight in FAMILY_WEIGHTS.items():
+        assert shares[family] == pytest.approx(weight, abs=0.03), family
+    assert all(shares[family] > 0 for family in FAMILY_WEIGHTS)
+
+
+def test_the_same_seed_gives_the_same_lines_with_any_number_of_processes(sample):
+    assert generate(1200, seed=11, processes=2, progress=False) == sample[:1200]
+    assert generate(1200, seed=12, processes=1, progress=False) != sample[:1200]
+
+
+def test_a_pair_that_fails_verification_stops_the_run(monkeypatch):
+    monkeypatch.setattr(derivative_data, "terms_are_derivative", lambda *arguments: False)
+    with pytest.raises(RuntimeError, match="Generator bug"):
+        generate(5, seed=0, processes=1, progress=False)
+
+
+@pytest.mark.parametrize(("n", "processes"), [(0, 1), (-3, 1), (10, 0)])
+def test_bad_counts_are_refused(n, processes):
+    with pytest.raises(LstmTutorialError, match="must be positive"):
+        generate(n, seed=0, processes=processes, progress=False)
+
+
+def test_split_proportions_and_no_function_in_two_splits(sample):
+    lines = [example.line for example in sample]
+    # Two-variable products can share a function; make sure some groups have two lines.
+    lines += ["d(4z^3*cos(2m^5))/dz=12z^2*cos(2m^5)", "d(4z^3*cos(2m^5))/dm=-40z^3*m^4*sin(2m^5)"]
+    parts = split(lines, seed=3)
+    assert list(parts) == list(SPLIT_SHARES)
+    for name, share in SPLIT_SHARES.items():
+        assert len(parts[name]) == pytest.approx(share * len(lines), abs=2)
+    functions = {name: {function_of(line) for line in part} for name, part in parts.items()}
+    assert not functions["train"] & functions["validation"]
+    assert not functions["train"] & functions["test"]
+    assert not functions["validation"] & functions["test"]
+    assert sorted(line for part in parts.values() for line in part) == sorted(lines)
+    assert split(lines, seed=3) == parts != split(lines, seed=4)
+
+
+def test_lines_round_trip_through_a_file(tmp_path, sample):
+    lines = [example.line for example in sample[:50]]
+    path = tmp_path / "sub" / "data.txt"
+    write_lines(path, lines)
+    assert read_lines(path) == lines
+    assert split_paths(path)["validation"] == tmp_path / "sub" / "data_validation.txt"
+
+
+def test_missing_and_malformed_files_are_data_errors(tmp_path):
+    with pytest.raises(DataError, match="No derivative dataset"):
+        read_lines(tmp_path / "missing.txt")
+    with pytest.raises(DataError, match="Not a derivative line"):
+        function_of("3x=3")
+
+
+def run_cli(*arguments):
+    return subprocess.run(
+        [sys.executable, "-m", "lstm_utils", "generate-derivatives", *arguments],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=120,
+        check=False,
+    )
+
+
+def test_cli_writes_the_lines_the_splits_and_a_summary(tmp_path):
+    out = tmp_path / "data.txt"
+    result = run_cli("--n", "400", "--seed", "5", "--out", str(out), "--split", "--processes", "1")
+    assert result.returncode == 0, result.stderr
+    lines = read_lines(out)
+    assert len(lines) == len(set(lines)) == 400
+    assert lines == [e.line for e in generate(400, seed=5, processes=1, progress=False)]
+    parts = {name: read_lines(path) for name, path in split_paths(out).items()}
+    assert parts == split(lines, seed=5)
+    for family in FAMILY_WEIGHTS:
+        assert family in result.stdout
+    assert "lines/s" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--n", "0"], "must be positive"),
+        (["--n", "5", "--processes", "0"], "must be positive"),
+        (["--n", "5", "--out-under-a-file"], "is not a writable folder"),
+        (["--n", "5", "--out-is-a-folder"], "it is a folder"),
+    ],
+)
+def test_cli_errors_are_one_line(tmp_path, arguments, message):
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("")
+    out = {"--out-under-a-file": blocker / "data.txt", "--out-is-a-folder": tmp_path}
+    flags = [a for a in arguments if a not in out]
+    target = next((out[a] for a in arguments if a in out), tmp_path / "data.txt")
+    result = run_cli(*flags, "--out", str(target))
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: ") and message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "data.txt").exists()
+
+
+def test_cli_help_and_usage():
+    assert run_cli("--help").returncode == 0
+    assert run_cli("--n", "5").returncode == 2  # --out is required

@@ -1,0 +1,59 @@
+"""Reading inputs for `derive`, predicting them in one batch, and scoring the answers."""
+
+from lstm_utils.derive import derive, problem_from_function, problems_from_lines, score
+
+
+class ScriptedDecoder:
+    """Stands in for the trained model: answers from a dictionary, records what it was asked."""
+
+    def __init__(self, answers):
+        self.answers, self.calls = answers, []
+
+    def predict(self, sources, beam_width=1):
+        self.calls.append(list(sources))
+        return [self.answers.get(source, "") for source in sources]
+
+
+def test_a_function_with_one_variable_needs_no_var():
+    problem = problem_from_function("4cos^2(9x^3)", None)
+    assert problem.error is None
+    assert (problem.line.function, problem.line.variable) == ("4cos^2(9x^3)", "x")
+
+
+def test_two_variables_need_var():
+    assert "--var" in problem_from_function("4z^3*cos(2m^5)", None).error
+    assert problem_from_function("4z^3*cos(2m^5)", "m").line.variable == "m"
+    assert "--var" in problem_from_function("3x^2", "d").error
+
+
+def test_malformed_function_is_reported_with_its_position():
+    problem = problem_from_function("3x^2+", "x")
+    assert problem.line is None and "position" in problem.error
+
+
+def test_lines_keep_their_numbers_and_malformed_ones_are_marked():
+    problems = problems_from_lines(["d(3t^4+t)/dt=12t^3+1", "", "d(3t^4+/dt", "d(-3cos(5u))/du", "nonsense"])
+    assert [p.number for p in problems] == [1, 2, 3, 4, 5]
+    assert [p.error is None for p in problems] == [True, False, False, True, False]
+    assert problems[0].line.derivative == "12t^3+1" and problems[3].line.derivative is None
+    assert problems[1].error == "empty line"
+
+
+def test_a_left_side_longer_than_the_model_reads_is_refused():
+    problem = problem_from_function("19x^11+18x^10+17x^9+16x^8+15x^7", "x")
+    assert problem.line is None and "30" in problem.error
+
+
+def test_derive_predicts_valid_lines_in_one_batch_and_scores_them():
+    decoder = ScriptedDecoder({"d(3t^4+t)/dt": "12t^3+1", "d(-3cos(5u))/du": "5sin(5u)", "d(x^2)/dx": "2x"})
+    problems = problems_from_lines(["d(3t^4+t)/dt=12t^3+1", "d(oops", "d(-3cos(5u))/du=15sin(5u)", "d(x^2)/dx"])
+    answers = derive(decoder, problems)
+    assert decoder.calls == [["d(3t^4+t)/dt", "d(-3cos(5u))/du", "d(x^2)/dx"]]
+    assert [a.prediction for a in answers] == ["12t^3+1", None, "5sin(5u)", "2x"]
+    assert [a.confirmed for a in answers] == [True, None, False, True]
+    assert score(answers) == {"examples": 2, "exact_match": 0.5, "sympy_equivalence": 0.5}
+
+
+def test_score_is_none_without_targets():
+    answers = derive(ScriptedDecoder({"d(x^2)/dx": "2x"}), problems_from_lines(["d(x^2)/dx"]))
+    assert score(answers) is None
