@@ -41,6 +41,10 @@ def test_run_times_match_their_results():
     assert f"| {runtimes['01_imdb_data.ipynb'] / 60:.1f} min |" in readme_row("Notebook 01")
     notebook_02 = committed_results("imdb_comparison")["notebook_seconds"]
     assert f"| {notebook_02 / 60:.1f} min |" in readme_row("Notebook 02")
+    assert f"| {runtimes['04_derivative_dataset.ipynb'] / 60:.1f} min |" in readme_row("Notebook 04")
+    generation = committed_results("derivative_generation_time")
+    assert generation["config"]["n"] == 1_000_000
+    assert f"| {generation['seconds']:.0f} s |" in readme_row("Generate and SymPy-check 1,000,000")
 
 
 def test_second_load_is_under_three_seconds():
