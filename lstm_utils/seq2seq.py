@@ -9,9 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import config
-from .errors import ModelNotFoundError
-from .files import atomic_write_bytes
+from .saved_models import load_model, save_model
 
 PAD, START, END = "<pad>", "<start>", "<end>"
 MODEL_NAME = "derivative_seq2seq"
@@ -255,36 +253,13 @@ class Seq2SeqDecoder:
         return predictions
 
 
-def model_paths(models_dir: Path | None = None) -> tuple[Path, Path]:
-    folder = Path(models_dir) if models_dir is not None else config.models_dir()
-    return folder / f"{MODEL_NAME}.keras", folder / f"{MODEL_NAME}_vocabulary.json"
-
-
 def save_seq2seq(model, vocabulary: TokenVocabulary, max_length: int, models_dir=None):
-    """Save the model without optimiser state, and the vocabulary with the decoding length."""
-    import keras
-
-    model_file, vocabulary_file = model_paths(models_dir)
-    model_file.parent.mkdir(parents=True, exist_ok=True)
-    temporary = model_file.with_name(f".{model_file.stem}.tmp.keras")
-    keras.Model(model.inputs, model.outputs, name=model.name).save(temporary)
-    temporary.replace(model_file)
+    """Save the model with its vocabulary and the longest output it decodes."""
     settings = {"max_length": max_length, **json.loads(vocabulary.to_json())}
-    atomic_write_bytes(vocabulary_file, json.dumps(settings).encode())
-    return model_file, vocabulary_file
+    return save_model(model, settings, MODEL_NAME, models_dir)
 
 
 def load_seq2seq(models_dir: Path | None = None) -> Seq2SeqDecoder:
-    """The committed derivative model, ready to decode; a clear error when it is missing."""
-    model_file, vocabulary_file = model_paths(models_dir)
-    missing = [str(path) for path in (model_file, vocabulary_file) if not path.is_file()]
-    if missing:
-        raise ModelNotFoundError(
-            f"No trained derivative model: {', '.join(missing)} not found. Train one by running "
-            "notebooks/05_derivative_models.ipynb in full mode (the default)."
-        )
-    import keras
-
-    settings = json.loads(vocabulary_file.read_text())
-    model = keras.saving.load_model(model_file, compile=False)
+    """The saved derivative model, ready to decode; a clear error when it is missing."""
+    model, settings = load_model(MODEL_NAME, models_dir, "derivative", "05_derivative_models.ipynb")
     return Seq2SeqDecoder(model, TokenVocabulary(settings["tokens"]), settings["max_length"])

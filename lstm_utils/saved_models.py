@@ -1,0 +1,47 @@
+"""Trained models on disk: a `.keras` file beside a JSON file with what the model needs to run.
+
+The sentiment model needs its vocabulary and padding settings, the derivative model its token
+vocabulary and decoding length; both are saved and loaded the same way.
+"""
+
+import json
+from pathlib import Path
+
+from . import config
+from .errors import ModelNotFoundError
+from .files import atomic_write_bytes
+
+
+def model_files(name: str, models_dir: Path | None = None) -> tuple[Path, Path]:
+    """The `.keras` model file and the JSON settings file of the model called `name`."""
+    folder = Path(models_dir) if models_dir is not None else config.models_dir()
+    return folder / f"{name}.keras", folder / f"{name}_vocabulary.json"
+
+
+def save_model(model, settings: dict, name: str, models_dir: Path | None = None) -> tuple[Path, Path]:
+    """Save weights and architecture (no optimiser state, to keep the file small) and settings."""
+    import keras
+
+    model_file, settings_file = model_files(name, models_dir)
+    model_file.parent.mkdir(parents=True, exist_ok=True)
+    # A fresh, uncompiled Model over the same layers is saved without the optimiser's slots.
+    inference_model = keras.Model(model.inputs, model.outputs, name=model.name)
+    temporary = model_file.with_name(f".{model_file.stem}.tmp.keras")
+    inference_model.save(temporary)
+    temporary.replace(model_file)
+    atomic_write_bytes(settings_file, json.dumps(settings).encode())
+    return model_file, settings_file
+
+
+def load_model(name: str, models_dir: Path | None, kind: str, trained_by: str):
+    """The model and its settings; a clear error naming the notebook `trained_by` when missing."""
+    model_file, settings_file = model_files(name, models_dir)
+    missing = [str(path) for path in (model_file, settings_file) if not path.is_file()]
+    if missing:
+        raise ModelNotFoundError(
+            f"No trained {kind} model: {', '.join(missing)} not found. Train one by running "
+            f"notebooks/{trained_by} in full mode (the default)."
+        )
+    import keras
+
+    return keras.saving.load_model(model_file, compile=False), json.loads(settings_file.read_text())
