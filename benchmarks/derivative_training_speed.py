@@ -42,7 +42,7 @@ def lines_per_second(model, inputs, targets, batch_size: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=12, help="timed training steps per model")
+    parser.add_argument("--steps", type=int, default=30, help="timed training steps per model")
     parser.add_argument("--batch-size", type=int, default=256)
     arguments = parser.parse_args()
     vocabulary_size = len(TokenVocabulary.for_notation())
