@@ -4,6 +4,9 @@ from collections import defaultdict
 
 import numpy as np
 
+from .errors import LstmTutorialError
+from .notation import is_correct_derivative, tokenize
+
 
 def exact_match(predictions: list[str], targets: list[str]) -> float:
     """Share of predictions identical to their target, character for character (the primary metric)."""
@@ -16,8 +19,6 @@ def token_accuracy(predictions: list[str], targets: list[str]) -> float:
     A prediction shorter than its target misses the remaining tokens; extra predicted tokens
     past the target's end cost nothing here (exact match counts them).
     """
-    from .notation import tokenize
-
     correct = total = 0
     for prediction, target in zip(predictions, targets, strict=True):
         predicted, expected = _tokens_or_empty(prediction), tokenize(target)
@@ -28,9 +29,6 @@ def token_accuracy(predictions: list[str], targets: list[str]) -> float:
 
 def _tokens_or_empty(text: str) -> list[str]:
     """Tokens of a predicted string; a prediction that does not tokenise counts as empty."""
-    from .errors import LstmTutorialError
-    from .notation import tokenize
-
     try:
         return tokenize(text)
     except LstmTutorialError:
@@ -42,9 +40,6 @@ def sympy_equivalence(functions: list[str], variables: list[str], predictions: l
 
     A prediction that does not parse counts as wrong.
     """
-    from .errors import LstmTutorialError
-    from .notation import is_correct_derivative
-
     verdicts = []
     for function, variable, prediction in zip(functions, variables, predictions, strict=True):
         try:

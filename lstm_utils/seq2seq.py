@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .notation import FUNCTIONS, VARIABLES, detokenize, tokenize
 from .saved_models import load_model, save_model
 
 PAD, START, END = "<pad>", "<start>", "<end>"
@@ -25,14 +26,10 @@ class TokenVocabulary:
     @classmethod
     def for_notation(cls) -> "TokenVocabulary":
         """Every token the notation has: digits, variables, `exp`/`sin`/`cos`, and the symbols."""
-        from .notation import FUNCTIONS, VARIABLES
-
         return cls([*"0123456789", *VARIABLES, *FUNCTIONS, *"()^*+-/=d"])
 
     @classmethod
     def from_texts(cls, texts) -> "TokenVocabulary":
-        from .notation import tokenize
-
         return cls([token for text in texts for token in tokenize(text)])
 
     def __len__(self) -> int:
@@ -48,14 +45,10 @@ class TokenVocabulary:
 
     def encode(self, text: str) -> list[int]:
         """Token ids of `text`; a token the vocabulary has never seen raises `KeyError`."""
-        from .notation import tokenize
-
         return [self.index[token] for token in tokenize(text)]
 
     def decode(self, ids) -> str:
         """Text of the ids up to the first end token, with padding and start tokens dropped."""
-        from .notation import detokenize
-
         tokens = []
         for i in ids:
             token = self.tokens[int(i)]
@@ -190,7 +183,8 @@ class Seq2SeqDecoder:
             tokens = np.argmax(log_probabilities, axis=-1).astype(np.int32)
             scores += np.where(finished, 0.0, log_probabilities[np.arange(batch), tokens])
             outputs.append(tokens)
-            attention.append(weights.numpy())
+            if return_attention:
+                attention.append(weights.numpy())
             finished |= tokens == self.vocabulary.end_id
             if finished.all():
                 break
