@@ -105,7 +105,6 @@ def _derive(arguments) -> int:
     from pathlib import Path
 
     from .derive import derive, problem_from_function, problems_from_lines, score
-    from .errors import LstmTutorialError
     from .files import atomic_write_bytes
 
     if bool(arguments.functions) == bool(arguments.file):
