@@ -77,14 +77,51 @@ def pad_batch(sequences: list[list[int]], width: int | None = None) -> np.ndarra
 
 def teacher_forcing_arrays(vocabulary, sources, targets):
     """Encoder input, decoder input (`<start>` + target) and decoder output (target + `<end>`)."""
-    source_ids = [vocabulary.encode(s) for s in sources]
-    target_ids = [vocabulary.encode(t) for t in targets]
+    return _teacher_forcing_batch(
+        vocabulary,
+        [vocabulary.encode(s) for s in sources],
+        [vocabulary.encode(t) for t in targets],
+    )
+
+
+def _teacher_forcing_batch(vocabulary, source_ids, target_ids):
     decoder_in = [[vocabulary.start_id, *ids] for ids in target_ids]
     decoder_out = [[*ids, vocabulary.end_id] for ids in target_ids]
     return pad_batch(source_ids), pad_batch(decoder_in), pad_batch(decoder_out)
 
 
-def build_seq2seq(vocabulary_size, embedding_dim=64, encoder_units=128, decoder_units=256):
+def seq2seq_dataset(
+    vocabulary, sources, targets, batch_size: int, shuffle: bool = True, seed: int = 0
+):
+    """Teacher-forcing batches of similar-length lines, each padded only to its own longest line.
+
+    Yields `((encoder input, decoder input), decoder target)`; see `teacher_forcing_arrays`.
+    """
+    import tensorflow as tf
+
+    from .training import batches_dataset
+
+    source_ids = [vocabulary.encode(s) for s in sources]
+    target_ids = [vocabulary.encode(t) for t in targets]
+    lengths = np.array(
+        [max(len(s), len(t) + 1) for s, t in zip(source_ids, target_ids)]
+    )
+
+    def make_batch(batch):
+        encoder_in, decoder_in, decoder_out = _teacher_forcing_batch(
+            vocabulary, [source_ids[i] for i in batch], [target_ids[i] for i in batch]
+        )
+        return (encoder_in, decoder_in), decoder_out
+
+    matrix = tf.TensorSpec(shape=(None, None), dtype=tf.int32)
+    return batches_dataset(
+        lengths, batch_size, make_batch, ((matrix, matrix), matrix), shuffle, seed
+    )
+
+
+def build_seq2seq(
+    vocabulary_size, embedding_dim=64, encoder_units=128, decoder_units=256
+):
     """Bidirectional LSTM encoder, LSTM decoder with dot-product (Luong) attention.
 
     The decoder starts from the encoder's final forward and backward states, so its size is
@@ -95,25 +132,42 @@ def build_seq2seq(vocabulary_size, embedding_dim=64, encoder_units=128, decoder_
     from keras import layers
 
     if decoder_units != 2 * encoder_units:
-        raise ValueError("decoder_units must be twice encoder_units (it starts from both directions)")
+        raise ValueError(
+            "decoder_units must be twice encoder_units (it starts from both directions)"
+        )
     source = keras.Input((None,), dtype="int32", name="source")
     target_in = keras.Input((None,), dtype="int32", name="target_in")
 
-    source_embedded = layers.Embedding(vocabulary_size, embedding_dim, mask_zero=True, name="source_embedding")(source)
+    source_embedded = layers.Embedding(
+        vocabulary_size, embedding_dim, mask_zero=True, name="source_embedding"
+    )(source)
     encoder = layers.Bidirectional(
-        layers.LSTM(encoder_units, return_sequences=True, return_state=True), name="encoder"
+        layers.LSTM(encoder_units, return_sequences=True, return_state=True),
+        name="encoder",
     )
-    encoder_outputs, forward_h, forward_c, backward_h, backward_c = encoder(source_embedded)
+    encoder_outputs, forward_h, forward_c, backward_h, backward_c = encoder(
+        source_embedded
+    )
     state_h = layers.Concatenate(name="state_h")([forward_h, backward_h])
     state_c = layers.Concatenate(name="state_c")([forward_c, backward_c])
 
-    target_embedded = layers.Embedding(vocabulary_size, embedding_dim, mask_zero=True, name="target_embedding")(target_in)
-    decoder = layers.LSTM(decoder_units, return_sequences=True, return_state=True, name="decoder")
+    target_embedded = layers.Embedding(
+        vocabulary_size, embedding_dim, mask_zero=True, name="target_embedding"
+    )(target_in)
+    decoder = layers.LSTM(
+        decoder_units, return_sequences=True, return_state=True, name="decoder"
+    )
     decoder_outputs, _, _ = decoder(target_embedded, initial_state=[state_h, state_c])
     context = layers.Attention(name="attention")([decoder_outputs, encoder_outputs])
-    combined = layers.Concatenate(name="decoder_and_context")([decoder_outputs, context])
-    attentional = layers.Dense(decoder_units, activation="tanh", name="attentional")(combined)
-    next_token = layers.Dense(vocabulary_size, activation="softmax", name="next_token")(attentional)
+    combined = layers.Concatenate(name="decoder_and_context")(
+        [decoder_outputs, context]
+    )
+    attentional = layers.Dense(decoder_units, activation="tanh", name="attentional")(
+        combined
+    )
+    next_token = layers.Dense(vocabulary_size, activation="softmax", name="next_token")(
+        attentional
+    )
     return keras.Model([source, target_in], next_token, name="derivative_seq2seq")
 
 
@@ -142,7 +196,9 @@ class Seq2SeqDecoder:
 
         mask = tf.not_equal(source, 0)
         embedded = self._source_embedding(source)
-        outputs, forward_h, forward_c, backward_h, backward_c = self._encoder(embedded, mask=mask)
+        outputs, forward_h, forward_c, backward_h, backward_c = self._encoder(
+            embedded, mask=mask
+        )
         state_h = tf.concat([forward_h, backward_h], axis=-1)
         state_c = tf.concat([forward_c, backward_c], axis=-1)
         return outputs, mask, state_h, state_c
@@ -152,9 +208,13 @@ class Seq2SeqDecoder:
         import tensorflow as tf
 
         embedded = self._target_embedding(tokens[:, None])
-        output, state_h, state_c = self._decoder(embedded, initial_state=[state_h, state_c])
+        output, state_h, state_c = self._decoder(
+            embedded, initial_state=[state_h, state_c]
+        )
         context, weights = self._attention(
-            [output, encoder_outputs], mask=[None, source_mask], return_attention_scores=True
+            [output, encoder_outputs],
+            mask=[None, source_mask],
+            return_attention_scores=True,
         )
         attentional = self._attentional(tf.concat([output, context], axis=-1))
         probabilities = self._next_token(attentional)[:, 0]
@@ -163,7 +223,12 @@ class Seq2SeqDecoder:
     def encode_sources(self, sources: list[str]) -> np.ndarray:
         return pad_batch([self.vocabulary.encode(s) for s in sources])
 
-    def greedy(self, source_ids: np.ndarray, return_attention: bool = False, return_scores: bool = False):
+    def greedy(
+        self,
+        source_ids: np.ndarray,
+        return_attention: bool = False,
+        return_scores: bool = False,
+    ):
         """Most likely token at every step, for a whole batch at once.
 
         With `return_scores`, also the summed log-probability of each text up to its `<end>`;
@@ -181,7 +246,9 @@ class Seq2SeqDecoder:
             )
             log_probabilities = log_probabilities.numpy()
             tokens = np.argmax(log_probabilities, axis=-1).astype(np.int32)
-            scores += np.where(finished, 0.0, log_probabilities[np.arange(batch), tokens])
+            scores += np.where(
+                finished, 0.0, log_probabilities[np.arange(batch), tokens]
+            )
             outputs.append(tokens)
             if return_attention:
                 attention.append(weights.numpy())
@@ -189,10 +256,14 @@ class Seq2SeqDecoder:
             if finished.all():
                 break
         texts = [self.vocabulary.decode(row) for row in np.stack(outputs, axis=1)]
-        extras = ([np.stack(attention, axis=1)] if return_attention else []) + ([scores] if return_scores else [])
+        extras = ([np.stack(attention, axis=1)] if return_attention else []) + (
+            [scores] if return_scores else []
+        )
         return (texts, *extras) if extras else texts
 
-    def beam_search(self, source_ids: np.ndarray, beam_width: int = 4, return_scores: bool = False):
+    def beam_search(
+        self, source_ids: np.ndarray, beam_width: int = 4, return_scores: bool = False
+    ):
         """The highest-scoring sequence among `beam_width` hypotheses kept at every step.
 
         Scores are summed log-probabilities; a finished hypothesis keeps its score unchanged.
@@ -205,26 +276,43 @@ class Seq2SeqDecoder:
         encoder_outputs, mask, state_h, state_c = self._encode(source_ids)
         # Every sentence gets `beam_width` rows: row b * beam_width + j is its hypothesis j.
         repeat = lambda tensor: tf.repeat(tensor, beam_width, axis=0)
-        encoder_outputs, mask, state_h, state_c = map(repeat, (encoder_outputs, mask, state_h, state_c))
+        encoder_outputs, mask, state_h, state_c = map(
+            repeat, (encoder_outputs, mask, state_h, state_c)
+        )
         scores = np.full((batch, beam_width), -np.inf)
-        scores[:, 0] = 0.0  # All hypotheses start equal; keep one so the first step does not repeat.
+        scores[:, 0] = (
+            0.0  # All hypotheses start equal; keep one so the first step does not repeat.
+        )
         tokens = np.full(batch * beam_width, self.vocabulary.start_id, dtype=np.int32)
         history = np.zeros((batch, beam_width, 0), dtype=np.int32)
         finished = np.zeros((batch, beam_width), dtype=bool)
         for _ in range(self.max_length):
-            log_probabilities, state_h, state_c, _ = self._step(tokens, state_h, state_c, encoder_outputs, mask)
-            log_probabilities = log_probabilities.numpy().reshape(batch, beam_width, vocabulary_size)
+            log_probabilities, state_h, state_c, _ = self._step(
+                tokens, state_h, state_c, encoder_outputs, mask
+            )
+            log_probabilities = log_probabilities.numpy().reshape(
+                batch, beam_width, vocabulary_size
+            )
             # A finished hypothesis can only be extended by padding, at no cost.
             log_probabilities[finished] = -np.inf
             log_probabilities[finished, 0] = 0.0
             candidates = (scores[:, :, None] + log_probabilities).reshape(batch, -1)
             best = np.argsort(-candidates, axis=1, kind="stable")[:, :beam_width]
-            parent, token = best // vocabulary_size, (best % vocabulary_size).astype(np.int32)
+            parent, token = (
+                best // vocabulary_size,
+                (best % vocabulary_size).astype(np.int32),
+            )
             scores = np.take_along_axis(candidates, best, axis=1)
             history = np.concatenate(
-                [np.take_along_axis(history, parent[:, :, None], axis=1), token[:, :, None]], axis=2
+                [
+                    np.take_along_axis(history, parent[:, :, None], axis=1),
+                    token[:, :, None],
+                ],
+                axis=2,
             )
-            finished = np.take_along_axis(finished, parent, axis=1) | (token == self.vocabulary.end_id)
+            finished = np.take_along_axis(finished, parent, axis=1) | (
+                token == self.vocabulary.end_id
+            )
             rows = (parent + np.arange(batch)[:, None] * beam_width).ravel()
             state_h, state_c = tf.gather(state_h, rows), tf.gather(state_c, rows)
             tokens = token.ravel()
@@ -234,17 +322,43 @@ class Seq2SeqDecoder:
         texts = [self.vocabulary.decode(row) for row in history[np.arange(batch), best]]
         return (texts, scores[np.arange(batch), best]) if return_scores else texts
 
-    def predict(self, sources: list[str], beam_width: int = 1, batch_size: int = 512) -> list[str]:
+    def predict(
+        self, sources: list[str], beam_width: int = 1, batch_size: int = 512
+    ) -> list[str]:
         """Predicted derivative strings, in order, decoded in length-sorted batches."""
         order = np.argsort([len(s) for s in sources], kind="stable")
         predictions = [""] * len(sources)
         for begin in range(0, len(sources), batch_size):
             chunk = order[begin : begin + batch_size]
             source_ids = self.encode_sources([sources[i] for i in chunk])
-            texts = self.greedy(source_ids) if beam_width == 1 else self.beam_search(source_ids, beam_width)
+            texts = (
+                self.greedy(source_ids)
+                if beam_width == 1
+                else self.beam_search(source_ids, beam_width)
+            )
             for i, text in zip(chunk, texts):
                 predictions[i] = text
         return predictions
+
+
+def greedy_exact_match_callback(vocabulary, sources, targets, max_length: int = 40):
+    """A Keras callback that logs `val_exact_match`: greedy whole-derivative accuracy on `sources`.
+
+    Teacher-forced token accuracy flatters a decoder that has never fed back its own output;
+    this is the number that matters, measured after every epoch (so early stopping can use it).
+    """
+    import keras
+
+    class GreedyExactMatch(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            predictions = Seq2SeqDecoder(self.model, vocabulary, max_length).predict(
+                sources
+            )
+            logs["val_exact_match"] = float(
+                np.mean([p == t for p, t in zip(predictions, targets)])
+            )
+
+    return GreedyExactMatch()
 
 
 def save_seq2seq(model, vocabulary: TokenVocabulary, max_length: int, models_dir=None):
@@ -255,5 +369,9 @@ def save_seq2seq(model, vocabulary: TokenVocabulary, max_length: int, models_dir
 
 def load_seq2seq(models_dir: Path | None = None) -> Seq2SeqDecoder:
     """The saved derivative model, ready to decode; a clear error when it is missing."""
-    model, settings = load_model(MODEL_NAME, models_dir, "derivative", "05_derivative_models.ipynb")
-    return Seq2SeqDecoder(model, TokenVocabulary(settings["tokens"]), settings["max_length"])
+    model, settings = load_model(
+        MODEL_NAME, models_dir, "derivative", "05_derivative_models.ipynb"
+    )
+    return Seq2SeqDecoder(
+        model, TokenVocabulary(settings["tokens"]), settings["max_length"]
+    )

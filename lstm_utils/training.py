@@ -1,6 +1,9 @@
 """Training helpers: input pipelines, seeds, timing and resumable `fit`."""
 
+import csv
+import hashlib
 import itertools
+import json
 import shutil
 import time
 
@@ -12,7 +15,6 @@ from . import config
 from .sequences import (
     bucket_by_length,
     bucket_width_for,
-    length_bucketed_batches,
     pad_sequences,
     sequence_lengths,
 )
@@ -23,6 +25,35 @@ def set_seeds(seed: int) -> None:
     keras.utils.set_random_seed(seed)
 
 
+def batches_dataset(
+    lengths: np.ndarray,
+    batch_size: int,
+    make_batch,
+    output_signature,
+    shuffle: bool = True,
+    seed: int = 0,
+) -> tf.data.Dataset:
+    """A `tf.data` pipeline of batches of similar-length examples.
+
+    `make_batch(indices)` builds one batch from the example indices it is given. With
+    `shuffle`, each pass over the data draws a new batch order from `seed` and the pass
+    number, so training is reproducible but does not repeat one order every epoch.
+    """
+    passes = itertools.count()
+
+    def generate():
+        pass_seed = seed + next(passes) if shuffle else None
+        for batch in bucket_by_length(lengths, batch_size, pass_seed):
+            yield make_batch(batch)
+
+    dataset = tf.data.Dataset.from_generator(
+        generate, output_signature=output_signature
+    )
+    # A known length lets Keras show progress bars with a total from the first epoch on.
+    batches = -(-len(lengths) // batch_size)
+    return dataset.apply(tf.data.experimental.assert_cardinality(batches)).prefetch(2)
+
+
 def bucketed_dataset(
     sequences,
     labels: np.ndarray,
@@ -31,41 +62,36 @@ def bucketed_dataset(
     truncating: str = "pre",
     shuffle: bool = True,
     seed: int = 0,
+    bucket_width: int = 50,
 ) -> tf.data.Dataset:
-    """A `tf.data` pipeline of length-bucketed, right-padded batches.
+    """Length-bucketed batches of reviews, right-padded to a multiple of `bucket_width` tokens.
 
-    With `shuffle`, each pass over the data draws a new batch order from `seed` and the pass
-    number, so training is reproducible but does not repeat one order every epoch.
+    Most reviews are much shorter than `maxlen`, so padding each batch only as far as its own
+    longest review (rounded up to a few fixed widths) saves most of the recurrent steps.
     """
-    passes = itertools.count()
+    lengths = np.minimum(sequence_lengths(sequences), maxlen)
 
-    def generate():
-        pass_seed = seed + next(passes) if shuffle else None
-        yield from length_bucketed_batches(
-            sequences, labels, batch_size, maxlen, truncating=truncating, seed=pass_seed
-        )
+    def make_batch(batch):
+        width = bucket_width_for(lengths[batch].max(), maxlen, bucket_width)
+        return pad_sequences(
+            [sequences[i] for i in batch], width, "post", truncating
+        ), labels[batch]
 
     signature = (
         tf.TensorSpec(shape=(None, None), dtype=tf.int32),
         tf.TensorSpec(shape=(None,), dtype=labels.dtype),
     )
-    batches = -(-len(labels) // batch_size)
-    dataset = tf.data.Dataset.from_generator(generate, output_signature=signature)
-    # A known length lets Keras show progress bars with a total from the first epoch on.
-    return dataset.apply(tf.data.experimental.assert_cardinality(batches)).prefetch(2)
+    return batches_dataset(lengths, batch_size, make_batch, signature, shuffle, seed)
 
 
 class EpochTimer(keras.callbacks.Callback):
-    """Records the wall-clock seconds of every epoch in `self.seconds`."""
-
-    def on_train_begin(self, logs=None):
-        self.seconds = []
+    """Adds the wall-clock seconds of every epoch to the logs, as `epoch_seconds`."""
 
     def on_epoch_begin(self, epoch, logs=None):
         self._started = time.perf_counter()
 
     def on_epoch_end(self, epoch, logs=None):
-        self.seconds.append(time.perf_counter() - self._started)
+        logs["epoch_seconds"] = time.perf_counter() - self._started
 
 
 def fit_resumable(
@@ -75,35 +101,73 @@ def fit_resumable(
     epochs: int,
     run_name: str,
     patience: int | None = None,
+    monitor: str = "val_accuracy",
     extra_callbacks: list | None = None,
     verbose: int = 1,
 ) -> dict:
-    """`model.fit` that checkpoints every epoch and resumes after an interruption.
+    """`model.fit` that survives interruptions and is not repeated once it has finished.
 
-    A run killed half-way continues from its last finished epoch when started again.
-    With `patience`, training stops once validation accuracy has not improved for that many
-    epochs, and the weights of the best epoch are restored.
-    Returns the per-epoch history, epoch durations and total training time.
+    - Every epoch is checkpointed (weights and optimizer state); a run killed half-way
+      continues from its last finished epoch when started again.
+    - The weights of the best epoch by `monitor` (higher is better) are kept and restored at
+      the end; with `patience`, training stops once `monitor` has not improved for that many
+      epochs (counted from the last restart).
+    - A finished run is stored beside the checkpoints: calling again with the same model,
+      optimizer, data size and epochs loads its weights and returns its record at once.
+      Delete `build/.../checkpoints/<run_name>*` to train again from scratch.
+
+    Returns the per-epoch history (including epochs before a restart), epoch durations,
+    total training time and the best epoch.
     """
-    backup_dir = config.checkpoints_dir() / run_name
-    timer = EpochTimer()
-    resuming = backup_dir.is_dir() and any(backup_dir.iterdir())
+    folder = config.checkpoints_dir()
+    backup_dir, log_file = folder / run_name, folder / f"{run_name}.csv"
+    best_weights, record_file = (
+        folder / f"{run_name}.best.weights.h5",
+        folder / f"{run_name}.json",
+    )
+    fingerprint = _run_fingerprint(model, train_data, epochs, patience, monitor)
+    finished = _finished_run(record_file, best_weights, fingerprint)
+    if finished is not None:
+        model.optimizer.build(
+            model.trainable_variables
+        )  # So the saved optimizer state has a place to go.
+        model.load_weights(best_weights)
+        print(
+            f"{run_name}: already trained ({finished['epochs_run']} epochs); weights loaded from {best_weights}"
+        )
+        return finished
+
+    resuming = backup_dir.is_dir() and any(backup_dir.iterdir()) and log_file.is_file()
+    if not resuming:
+        for stale in (backup_dir, log_file, best_weights, record_file):
+            shutil.rmtree(
+                stale, ignore_errors=True
+            ) if stale.is_dir() else stale.unlink(missing_ok=True)
     backup_dir.mkdir(parents=True, exist_ok=True)
+    best_so_far = _read_log(log_file).get(monitor, []) if resuming else []
     callbacks = [
-        keras.callbacks.BackupAndRestore(str(backup_dir)),
+        EpochTimer(),
+        *(extra_callbacks or []),  # Before the log, so metrics they add are logged too.
+        keras.callbacks.ModelCheckpoint(
+            str(best_weights),
+            monitor=monitor,
+            mode="max",
+            save_best_only=True,
+            save_weights_only=True,
+            initial_value_threshold=max(best_so_far) if best_so_far else None,
+        ),
         # A plain-text log of every finished epoch, handy for watching a long headless run.
-        keras.callbacks.CSVLogger(str(backup_dir.with_suffix(".csv")), append=resuming),
-        timer,
-        *(extra_callbacks or []),
+        keras.callbacks.CSVLogger(str(log_file), append=resuming),
+        # Last, so an epoch is checkpointed only once it is logged.
+        keras.callbacks.BackupAndRestore(str(backup_dir)),
     ]
     if patience is not None:
         callbacks.append(
             keras.callbacks.EarlyStopping(
-                monitor="val_accuracy", mode="max", patience=patience, restore_best_weights=True
+                monitor=monitor, mode="max", patience=patience
             )
         )
-    started = time.perf_counter()
-    history = model.fit(
+    model.fit(
         train_data,
         validation_data=validation_data,
         epochs=epochs,
@@ -111,16 +175,71 @@ def fit_resumable(
         shuffle=False,  # The datasets shuffle themselves, reproducibly.
         verbose=verbose,
     )
-    training_seconds = time.perf_counter() - started
+    model.load_weights(best_weights)
     shutil.rmtree(backup_dir, ignore_errors=True)
-    best_epoch = int(np.argmax(history.history["val_accuracy"])) + 1
-    return {
-        "history": {key: [float(v) for v in values] for key, values in history.history.items()},
-        "epochs_run": len(history.history["loss"]),
-        "best_epoch": best_epoch,
-        "epoch_seconds": timer.seconds,
-        "training_seconds": training_seconds,
+    log = _read_log(log_file)
+    epoch_seconds = log.pop("epoch_seconds")
+    log.pop("epoch")
+    log.pop("learning_rate", None)
+    run = {
+        "history": log,
+        "epochs_run": len(epoch_seconds),
+        "best_epoch": int(np.argmax(log[monitor])) + 1,
+        "epoch_seconds": epoch_seconds,
+        "training_seconds": float(sum(epoch_seconds)),
     }
+    record_file.write_text(json.dumps({"fingerprint": fingerprint, "run": run}))
+    return run
+
+
+def _run_fingerprint(model, train_data, epochs, patience, monitor) -> str:
+    """A hash of everything that decides what a finished run would have produced."""
+    try:
+        batches = len(train_data)
+    except TypeError:
+        batches = None
+    # Layer names are left out: Keras numbers unnamed layers per session (`lstm_1`, `lstm_2`).
+    layers = [
+        _without_names(layer.get_config()) | {"class": type(layer).__name__}
+        for layer in model.layers
+    ]
+    settings = [
+        layers,
+        _without_names(model.optimizer.get_config()),
+        batches,
+        epochs,
+        patience,
+        monitor,
+    ]
+    return hashlib.sha256(
+        json.dumps(settings, sort_keys=True, default=str).encode()
+    ).hexdigest()
+
+
+def _without_names(settings):
+    if isinstance(settings, dict):
+        return {
+            key: _without_names(value)
+            for key, value in settings.items()
+            if key != "name"
+        }
+    if isinstance(settings, list):
+        return [_without_names(value) for value in settings]
+    return settings
+
+
+def _finished_run(record_file, weights_file, fingerprint) -> dict | None:
+    if not (record_file.is_file() and weights_file.is_file()):
+        return None
+    record = json.loads(record_file.read_text())
+    return record["run"] if record.get("fingerprint") == fingerprint else None
+
+
+def _read_log(log_file) -> dict[str, list[float]]:
+    """The CSV training log as columns of floats."""
+    with open(log_file, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return {key: [float(row[key]) for row in rows] for key in (rows[0] if rows else {})}
 
 
 def predict_probabilities(
@@ -138,7 +257,9 @@ def predict_probabilities(
     def generate():
         for batch in batches:
             width = bucket_width_for(lengths[batch].max(), maxlen, bucket_width)
-            yield pad_sequences([sequences[i] for i in batch], width, "post", truncating)
+            yield pad_sequences(
+                [sequences[i] for i in batch], width, "post", truncating
+            )
 
     dataset = tf.data.Dataset.from_generator(
         generate, output_signature=tf.TensorSpec(shape=(None, None), dtype=tf.int32)

@@ -10,12 +10,18 @@ from lstm_utils.seq2seq import (
     Seq2SeqDecoder,
     TokenVocabulary,
     build_seq2seq,
+    greedy_exact_match_callback,
     load_seq2seq,
     save_seq2seq,
+    seq2seq_dataset,
     teacher_forcing_arrays,
 )
 
-LINES = ["d(3t^4+t)/dt=12t^3+1", "d(-3cos(5u))/du=15sin(5u)", "d(5exp^(2k))/dk=10exp^(2k)"]
+LINES = [
+    "d(3t^4+t)/dt=12t^3+1",
+    "d(-3cos(5u))/du=15sin(5u)",
+    "d(5exp^(2k))/dk=10exp^(2k)",
+]
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +32,9 @@ def vocabulary():
 @pytest.fixture(scope="module")
 def decoder(vocabulary):
     keras.utils.set_random_seed(0)
-    model = build_seq2seq(len(vocabulary), embedding_dim=8, encoder_units=6, decoder_units=12)
+    model = build_seq2seq(
+        len(vocabulary), embedding_dim=8, encoder_units=6, decoder_units=12
+    )
     return Seq2SeqDecoder(model, vocabulary, max_length=8)
 
 
@@ -39,10 +47,16 @@ def test_vocabulary_reserves_padding_start_and_end(vocabulary):
 def test_notation_vocabulary_covers_every_token_the_tokenizer_makes():
     vocabulary = TokenVocabulary.for_notation()
     assert len(vocabulary) == 44
-    tokens = {token for line in LINES + ["d(-19cos^10(15z^2))/dz=5700z*sin(15z^2)*cos^9(15z^2)"] for token in tokenize(line)}
+    tokens = {
+        token
+        for line in LINES + ["d(-19cos^10(15z^2))/dz=5700z*sin(15z^2)*cos^9(15z^2)"]
+        for token in tokenize(line)
+    }
     assert tokens <= set(vocabulary.tokens)
     for variable in VARIABLES:
-        assert vocabulary.decode(vocabulary.encode(f"3{variable}^2")) == f"3{variable}^2"
+        assert (
+            vocabulary.decode(vocabulary.encode(f"3{variable}^2")) == f"3{variable}^2"
+        )
 
 
 def test_vocabulary_round_trip_and_json(vocabulary):
@@ -55,13 +69,60 @@ def test_vocabulary_round_trip_and_json(vocabulary):
 def test_teacher_forcing_shifts_the_target_by_one(vocabulary):
     sources = ["d(3t^4+t)/dt", "d(-3cos(5u))/du"]
     targets = ["12t^3+1", "15sin(5u)"]
-    encoder_in, decoder_in, decoder_out = teacher_forcing_arrays(vocabulary, sources, targets)
+    encoder_in, decoder_in, decoder_out = teacher_forcing_arrays(
+        vocabulary, sources, targets
+    )
     assert encoder_in.shape == (2, len(vocabulary.encode(sources[1])))
-    assert decoder_in.shape == decoder_out.shape == (2, len(vocabulary.encode(targets[1])) + 1)
+    assert (
+        decoder_in.shape
+        == decoder_out.shape
+        == (2, len(vocabulary.encode(targets[1])) + 1)
+    )
     assert decoder_in[0, 0] == vocabulary.start_id
     np.testing.assert_array_equal(decoder_in[0, 1:8], decoder_out[0, :7])
     assert decoder_out[0, 7] == vocabulary.end_id and decoder_out[0, 8:].sum() == 0
     assert vocabulary.decode(decoder_out[1]) == targets[1]
+
+
+def test_dataset_batches_similar_lengths_and_covers_every_line_once_per_pass(
+    vocabulary,
+):
+    sources = [line.split("=")[0] for line in LINES] * 4
+    targets = [line.split("=")[1] for line in LINES] * 4
+    dataset = seq2seq_dataset(
+        vocabulary, sources, targets, batch_size=4, shuffle=True, seed=3
+    )
+    assert int(dataset.cardinality()) == 3
+    for _ in range(2):
+        seen = []
+        for (encoder_in, decoder_in), decoder_out in dataset:
+            encoder_in, decoder_in, decoder_out = (
+                encoder_in.numpy(),
+                decoder_in.numpy(),
+                decoder_out.numpy(),
+            )
+            # Each batch is padded to its own longest line, not to the longest in the data.
+            assert (encoder_in[:, -1] != 0).any() and (decoder_out[:, -1] != 0).any()
+            assert (decoder_in[:, 0] == vocabulary.start_id).all()
+            np.testing.assert_array_equal(
+                decoder_in[:, 1:],
+                np.where(
+                    decoder_out[:, :-1] == vocabulary.end_id, 0, decoder_out[:, :-1]
+                ),
+            )
+            seen += [vocabulary.decode(row) for row in decoder_out]
+        assert sorted(seen) == sorted(targets)
+
+
+def test_exact_match_callback_logs_the_greedy_accuracy(decoder, vocabulary):
+    sources = [line.split("=")[0] for line in LINES]
+    predictions = decoder.predict(sources)
+    targets = [predictions[0], "not it", predictions[2] + "1"]
+    callback = greedy_exact_match_callback(vocabulary, sources, targets, max_length=8)
+    callback.set_model(decoder.model)
+    logs = {}
+    callback.on_epoch_end(0, logs)
+    assert logs["val_exact_match"] == pytest.approx(1 / 3)
 
 
 def test_step_by_step_decoding_matches_the_teacher_forced_model(decoder):
@@ -70,13 +131,19 @@ def test_step_by_step_decoding_matches_the_teacher_forced_model(decoder):
     tokens = np.full(2, decoder.vocabulary.start_id, dtype=np.int32)
     fed, step_log_probabilities = [tokens], []
     for _ in range(4):
-        log_probabilities, state_h, state_c, _ = decoder._step(tokens, state_h, state_c, outputs, mask)
+        log_probabilities, state_h, state_c, _ = decoder._step(
+            tokens, state_h, state_c, outputs, mask
+        )
         step_log_probabilities.append(log_probabilities.numpy())
         # Feed a real token (never padding) so the teacher-forced mask does not skip a step.
-        tokens = np.maximum(np.argmax(log_probabilities.numpy(), axis=-1), 3).astype(np.int32)
+        tokens = np.maximum(np.argmax(log_probabilities.numpy(), axis=-1), 3).astype(
+            np.int32
+        )
         fed.append(tokens)
     full = decoder.model.predict([source_ids, np.stack(fed[:-1], axis=1)], verbose=0)
-    np.testing.assert_allclose(np.log(full + 1e-9), np.stack(step_log_probabilities, axis=1), atol=1e-4)
+    np.testing.assert_allclose(
+        np.log(full + 1e-9), np.stack(step_log_probabilities, axis=1), atol=1e-4
+    )
 
 
 def test_padding_the_source_changes_nothing(decoder):
@@ -86,13 +153,21 @@ def test_padding_the_source_changes_nothing(decoder):
 
 
 def test_beam_of_one_is_greedy(decoder):
-    source_ids = decoder.encode_sources(["d(3t^4+t)/dt", "d(-3cos(5u))/du", "d(5exp^(2k))/dk"])
+    source_ids = decoder.encode_sources(
+        ["d(3t^4+t)/dt", "d(-3cos(5u))/du", "d(5exp^(2k))/dk"]
+    )
     greedy, greedy_scores = decoder.greedy(source_ids, return_scores=True)
-    narrow, narrow_scores = decoder.beam_search(source_ids, beam_width=1, return_scores=True)
+    narrow, narrow_scores = decoder.beam_search(
+        source_ids, beam_width=1, return_scores=True
+    )
     assert narrow == greedy
     np.testing.assert_allclose(narrow_scores, greedy_scores, rtol=1e-5)
-    wide, wide_scores = decoder.beam_search(source_ids, beam_width=4, return_scores=True)
-    assert len(wide) == 3 and np.all(np.isfinite(wide_scores)) and np.all(wide_scores <= 0)
+    wide, wide_scores = decoder.beam_search(
+        source_ids, beam_width=4, return_scores=True
+    )
+    assert (
+        len(wide) == 3 and np.all(np.isfinite(wide_scores)) and np.all(wide_scores <= 0)
+    )
 
 
 def test_predict_keeps_the_input_order(decoder):
@@ -102,7 +177,9 @@ def test_predict_keeps_the_input_order(decoder):
 
 
 def test_save_and_load_round_trip(decoder, tmp_path):
-    save_seq2seq(decoder.model, decoder.vocabulary, decoder.max_length, models_dir=tmp_path)
+    save_seq2seq(
+        decoder.model, decoder.vocabulary, decoder.max_length, models_dir=tmp_path
+    )
     reloaded = load_seq2seq(tmp_path)
     sources = ["d(3t^4+t)/dt", "d(5exp^(2k))/dk"]
     assert reloaded.predict(sources) == decoder.predict(sources)

@@ -1,5 +1,6 @@
 import keras
 import numpy as np
+import pytest
 
 from lstm_utils import config
 from lstm_utils.training import (
@@ -13,7 +14,10 @@ from lstm_utils.training import (
 def tiny_sequences(count=40, seed=0):
     rng = np.random.default_rng(seed)
     sequences = np.empty(count, dtype=object)
-    sequences[:] = [rng.integers(1, 30, size=n).astype(np.int32) for n in rng.integers(1, 90, size=count)]
+    sequences[:] = [
+        rng.integers(1, 30, size=n).astype(np.int32)
+        for n in rng.integers(1, 90, size=count)
+    ]
     labels = (np.array([s.mean() for s in sequences]) > 15).astype(np.int32)
     return sequences, labels
 
@@ -24,14 +28,20 @@ def tiny_model():
     vectors = keras.layers.Embedding(30, 8, mask_zero=True)(token_ids)
     state = keras.layers.LSTM(6)(vectors)
     model = keras.Model(token_ids, keras.layers.Dense(1, activation="sigmoid")(state))
-    model.compile("adam", "binary_crossentropy", metrics=["accuracy"], jit_compile=False)
+    model.compile(
+        "adam", "binary_crossentropy", metrics=["accuracy"], jit_compile=False
+    )
     return model
 
 
 def test_dataset_yields_every_example_once_per_pass_in_a_new_order():
     sequences, labels = tiny_sequences()
-    labels = np.arange(len(labels), dtype=np.int32)  # Labels that identify each example.
-    dataset = bucketed_dataset(sequences, labels, batch_size=8, maxlen=50, shuffle=True, seed=1)
+    labels = np.arange(
+        len(labels), dtype=np.int32
+    )  # Labels that identify each example.
+    dataset = bucketed_dataset(
+        sequences, labels, batch_size=8, maxlen=50, shuffle=True, seed=1
+    )
     assert int(dataset.cardinality()) == 5
     passes = [[int(y) for _, y_batch in dataset for y in y_batch] for _ in range(2)]
     assert sorted(passes[0]) == sorted(passes[1]) == list(range(40))
@@ -46,12 +56,65 @@ def test_predictions_come_back_in_input_order_and_ignore_padding():
     np.testing.assert_allclose(bucketed, one_by_one, atol=1e-5)
 
 
-def test_fit_resumable_reports_history_and_cleans_up():
+def test_fit_resumable_reports_history_and_keeps_the_finished_run():
     sequences, labels = tiny_sequences()
     dataset = bucketed_dataset(sequences, labels, batch_size=8, maxlen=50)
-    run = fit_resumable(tiny_model(), dataset, dataset, epochs=2, run_name="unit", verbose=0)
+    model = tiny_model()
+    run = fit_resumable(model, dataset, dataset, epochs=2, run_name="unit", verbose=0)
     assert run["epochs_run"] == 2 and len(run["epoch_seconds"]) == 2
+    assert run["training_seconds"] == sum(run["epoch_seconds"]) > 0
     assert set(run["history"]) == {"loss", "accuracy", "val_loss", "val_accuracy"}
-    assert 1 <= run["best_epoch"] <= 2
-    assert not (config.checkpoints_dir() / "unit").exists()
-    assert len((config.checkpoints_dir() / "unit.csv").read_text().splitlines()) == 3
+    assert run["best_epoch"] == int(np.argmax(run["history"]["val_accuracy"])) + 1
+    folder = config.checkpoints_dir()
+    assert not (folder / "unit").exists()
+    assert len((folder / "unit.csv").read_text().splitlines()) == 3
+
+    # The same run again is not retrained: its record comes back and its weights are loaded.
+    again = tiny_model()
+    assert (
+        fit_resumable(again, dataset, dataset, epochs=2, run_name="unit", verbose=0)
+        == run
+    )
+    for trained, loaded in zip(model.get_weights(), again.get_weights()):
+        np.testing.assert_array_equal(trained, loaded)
+
+
+def test_fit_resumable_trains_again_when_the_settings_change():
+    sequences, labels = tiny_sequences()
+    dataset = bucketed_dataset(sequences, labels, batch_size=8, maxlen=50)
+    fit_resumable(
+        tiny_model(), dataset, dataset, epochs=1, run_name="changed", verbose=0
+    )
+    run = fit_resumable(
+        tiny_model(), dataset, dataset, epochs=2, run_name="changed", verbose=0
+    )
+    assert run["epochs_run"] == 2
+
+
+class StopAtSecondEpoch(keras.callbacks.Callback):
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == 1:
+            raise KeyboardInterrupt
+
+
+def test_fit_resumable_resumes_after_an_interruption_with_the_whole_history():
+    sequences, labels = tiny_sequences()
+    dataset = bucketed_dataset(sequences, labels, batch_size=8, maxlen=50)
+    with pytest.raises(KeyboardInterrupt):
+        fit_resumable(
+            tiny_model(),
+            dataset,
+            dataset,
+            epochs=3,
+            run_name="cut",
+            verbose=0,
+            extra_callbacks=[StopAtSecondEpoch()],
+        )
+    first_epoch = (config.checkpoints_dir() / "cut.csv").read_text().splitlines()[1]
+    run = fit_resumable(
+        tiny_model(), dataset, dataset, epochs=3, run_name="cut", verbose=0
+    )
+    assert run["epochs_run"] == 3 and len(run["history"]["loss"]) == 3
+    assert (config.checkpoints_dir() / "cut.csv").read_text().splitlines()[
+        1
+    ] == first_epoch
