@@ -20,9 +20,7 @@ TARGET_SECONDS = 600
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "n", nargs="?", type=int, default=TARGET_LINES, help="lines to generate"
-    )
+    parser.add_argument("n", nargs="?", type=int, default=TARGET_LINES, help="lines to generate")
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--seed", type=int, default=0)
     arguments = parser.parse_args()
@@ -37,11 +35,7 @@ def main() -> None:
     path = save_results(
         "derivative_generation_time",
         {
-            "config": {
-                "n": arguments.n,
-                "seed": arguments.seed,
-                "processes": arguments.processes,
-            },
+            "config": {"n": arguments.n, "seed": arguments.seed, "processes": arguments.processes},
             "seconds": seconds,
             "lines_per_second": rate,
             "lines_per_second_per_process": rate / arguments.processes,

@@ -21,9 +21,7 @@ SOLVED_MSE = 0.01
 """The MSE below which the problem counts as solved: about 6% of the baseline's error."""
 
 
-def adding_problem_data(
-    n: int, length: int, seed: int
-) -> tuple[np.ndarray, np.ndarray]:
+def adding_problem_data(n: int, length: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """`n` adding-problem sequences of `length` steps: x (n, length, 2) and y (n, 1), float32.
 
     Channel 0 of x holds numbers drawn uniformly from [0, 1); channel 1 is a marker, 1 at exactly
@@ -37,9 +35,7 @@ def adding_problem_data(
     if n < 1:
         raise LstmTutorialError(f"The number of sequences must be positive, got {n}.")
     if length < 2:
-        raise LstmTutorialError(
-            f"Two markers need at least 2 steps, got length {length}."
-        )
+        raise LstmTutorialError(f"Two markers need at least 2 steps, got length {length}.")
     rng = np.random.default_rng(seed)
     numbers = rng.random((n, length), dtype=np.float32)
     half = length // 2

@@ -51,14 +51,10 @@ def split_lstm_weights(layer: keras.layers.LSTM) -> dict[str, dict[str, np.ndarr
     _check_layer(layer, keras.layers.LSTM)
     kernel, recurrent_kernel, bias = _weights(layer)
     blocks = zip(
-        GATES,
-        np.split(kernel, 4, axis=1),
-        np.split(recurrent_kernel, 4, axis=1),
-        np.split(bias, 4),
+        GATES, np.split(kernel, 4, axis=1), np.split(recurrent_kernel, 4, axis=1), np.split(bias, 4)
     )
     return {
-        gate: {"kernel": k, "recurrent_kernel": u, "bias": b}
-        for gate, k, u, b in blocks
+        gate: {"kernel": k, "recurrent_kernel": u, "bias": b} for gate, k, u, b in blocks
     }
 
 
@@ -107,25 +103,19 @@ def simple_rnn_forward(layer: keras.layers.SimpleRNN, x, mask=None) -> np.ndarra
     hidden = np.empty((*x.shape[:2], layer.units))
     h = np.zeros((x.shape[0], layer.units))
     for t in range(x.shape[1]):
-        h = np.where(
-            mask[:, t, None], np.tanh(x[:, t] @ kernel + h @ recurrent_kernel + bias), h
-        )
+        h = np.where(mask[:, t, None], np.tanh(x[:, t] @ kernel + h @ recurrent_kernel + bias), h)
         hidden[:, t] = h
     return hidden
 
 
-def _pre_activation(
-    x_t: np.ndarray, h: np.ndarray, gate: dict[str, np.ndarray]
-) -> np.ndarray:
+def _pre_activation(x_t: np.ndarray, h: np.ndarray, gate: dict[str, np.ndarray]) -> np.ndarray:
     return x_t @ gate["kernel"] + h @ gate["recurrent_kernel"] + gate["bias"]
 
 
 def _check_layer(layer, kind) -> None:
     """Refuse a layer whose computation differs from the equations here, rather than disagree."""
     if not isinstance(layer, kind):
-        raise UnsupportedLayerError(
-            f"Expected a keras.layers.{kind.__name__}, got {layer!r}."
-        )
+        raise UnsupportedLayerError(f"Expected a keras.layers.{kind.__name__}, got {layer!r}.")
     expected = {"activation": "tanh"}
     if kind is keras.layers.LSTM:
         expected["recurrent_activation"] = "sigmoid"
@@ -136,34 +126,24 @@ def _check_layer(layer, kind) -> None:
                 f"{layer.name} uses {name}={found!r}; the NumPy cell implements {wanted!r} only."
             )
     if layer.go_backwards:
-        raise UnsupportedLayerError(
-            f"{layer.name} runs backwards; the NumPy cell runs forwards."
-        )
+        raise UnsupportedLayerError(f"{layer.name} runs backwards; the NumPy cell runs forwards.")
     if not layer.built:
-        raise UnsupportedLayerError(
-            f"{layer.name} has no weights yet: call it on an input first."
-        )
+        raise UnsupportedLayerError(f"{layer.name} has no weights yet: call it on an input first.")
 
 
 def _weights(layer) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Kernel, recurrent kernel and bias as float64; a layer without bias gets zeros."""
-    kernel, recurrent_kernel, *bias = (
-        w.astype(np.float64) for w in layer.get_weights()
-    )
+    kernel, recurrent_kernel, *bias = (w.astype(np.float64) for w in layer.get_weights())
     return kernel, recurrent_kernel, bias[0] if bias else np.zeros(kernel.shape[1])
 
 
 def _checked_inputs(x, mask, features: int) -> tuple[np.ndarray, np.ndarray]:
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 3 or x.shape[2] != features:
-        raise LstmTutorialError(
-            f"x must have shape (batch, time, {features}), got {x.shape}."
-        )
+        raise LstmTutorialError(f"x must have shape (batch, time, {features}), got {x.shape}.")
     if mask is None:
         return x, np.ones(x.shape[:2], dtype=bool)
     mask = np.asarray(mask, dtype=bool)
     if mask.shape != x.shape[:2]:
-        raise LstmTutorialError(
-            f"mask must have shape {x.shape[:2]} like x's, got {mask.shape}."
-        )
+        raise LstmTutorialError(f"mask must have shape {x.shape[:2]} like x's, got {mask.shape}.")
     return x, mask

@@ -95,13 +95,9 @@ def _generate_derivatives(arguments) -> int:
         write_lines(path, parts[name])
         print(f"{len(parts[name]):>9,} lines  {path}")
     print(f"{'family':<20} {'share':>6} {'target':>6}")
-    for family, share in family_shares(
-        [example.family for example in examples]
-    ).items():
+    for family, share in family_shares([example.family for example in examples]).items():
         print(f"{family:<20} {share:6.3f} {FAMILY_WEIGHTS[family]:6.3f}")
-    print(
-        f"generated and verified in {seconds:.1f} s ({len(lines) / seconds:,.0f} lines/s)"
-    )
+    print(f"generated and verified in {seconds:.1f} s ({len(lines) / seconds:,.0f} lines/s)")
     return 0
 
 
@@ -112,30 +108,18 @@ def _derive(arguments) -> int:
     from .files import atomic_write_bytes
 
     if bool(arguments.functions) == bool(arguments.file):
-        print(
-            "error: give either functions on the command line or --file PATH",
-            file=sys.stderr,
-        )
+        print("error: give either functions on the command line or --file PATH", file=sys.stderr)
         return EXIT_USAGE
     if arguments.file:
         try:
-            problems = problems_from_lines(
-                Path(arguments.file).read_text().splitlines()
-            )
+            problems = problems_from_lines(Path(arguments.file).read_text().splitlines())
         except (OSError, UnicodeDecodeError) as error:
             raise LstmTutorialError(f"cannot read {arguments.file}: {error}") from None
     else:
-        problems = [
-            problem_from_function(f, arguments.var, n)
-            for n, f in enumerate(arguments.functions, 1)
-        ]
+        problems = [problem_from_function(f, arguments.var, n) for n, f in enumerate(arguments.functions, 1)]
     for problem in problems:
         if problem.error:
-            where = (
-                f"line {problem.number}"
-                if arguments.file
-                else f"function {problem.number}"
-            )
+            where = f"line {problem.number}" if arguments.file else f"function {problem.number}"
             print(f"{where}: {problem.error}", file=sys.stderr)
 
     from .seq2seq import load_seq2seq
@@ -151,9 +135,7 @@ def _derive(arguments) -> int:
             if answer.prediction is not None:
                 line = answer.problem.line
                 verdict = "SymPy confirms" if answer.confirmed else "SymPy: wrong"
-                print(
-                    f"d({line.function})/d{line.variable}={answer.prediction}  [{verdict}]"
-                )
+                print(f"d({line.function})/d{line.variable}={answer.prediction}  [{verdict}]")
     scores = score(answers)
     if scores:
         print(
@@ -165,8 +147,7 @@ def _derive(arguments) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m lstm_utils",
-        description="Command line of the lstm-tutorial helpers.",
+        prog="python -m lstm_utils", description="Command line of the lstm-tutorial helpers."
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="command")
     sentiment = commands.add_parser(
@@ -175,16 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print `label probability text` for each text (or JSON with --json). "
         "The model comes from notebook 02 (models/imdb_lstm.keras).",
     )
+    sentiment.add_argument("texts", nargs="+", help='review texts, or "-" to read one from standard input')
+    sentiment.add_argument("--json", action="store_true", help="print a JSON list instead of lines")
     sentiment.add_argument(
-        "texts", nargs="+", help='review texts, or "-" to read one from standard input'
-    )
-    sentiment.add_argument(
-        "--json", action="store_true", help="print a JSON list instead of lines"
-    )
-    sentiment.add_argument(
-        "--models-dir",
-        default=None,
-        help="folder with imdb_lstm.keras (default: models/)",
+        "--models-dir", default=None, help="folder with imdb_lstm.keras (default: models/)"
     )
     sentiment.set_defaults(handler=_sentiment)
 
@@ -195,12 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
         "build/executed/<mode>/ and print the time each took. Full mode trains the real models "
         "and writes results/, figures/ and models/.",
     )
-    notebooks.add_argument(
-        "names", nargs="*", help="notebook file names (default: all)"
-    )
-    notebooks.add_argument(
-        "--smoke", action="store_true", help="tiny data and epochs, as in CI"
-    )
+    notebooks.add_argument("names", nargs="*", help="notebook file names (default: all)")
+    notebooks.add_argument("--smoke", action="store_true", help="tiny data and epochs, as in CI")
     notebooks.set_defaults(handler=_notebooks)
 
     derivatives = commands.add_parser(
@@ -213,20 +184,11 @@ def build_parser() -> argparse.ArgumentParser:
         "data_train.txt, data_validation.txt and data_test.txt.",
     )
     derivatives.add_argument("--n", type=int, required=True, help="number of lines")
+    derivatives.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    derivatives.add_argument("--out", required=True, metavar="FILE", help="file to write")
+    derivatives.add_argument("--split", action="store_true", help="also write the three splits")
     derivatives.add_argument(
-        "--seed", type=int, default=0, help="random seed (default: 0)"
-    )
-    derivatives.add_argument(
-        "--out", required=True, metavar="FILE", help="file to write"
-    )
-    derivatives.add_argument(
-        "--split", action="store_true", help="also write the three splits"
-    )
-    derivatives.add_argument(
-        "--processes",
-        type=int,
-        default=None,
-        help="worker processes (default: every core)",
+        "--processes", type=int, default=None, help="worker processes (default: every core)"
     )
     derivatives.set_defaults(handler=_generate_derivatives)
 
@@ -243,28 +205,14 @@ def build_parser() -> argparse.ArgumentParser:
         "2 bad usage; 3 answered, but some inputs were malformed",
     )
     derive.add_argument("functions", nargs="*", help='functions such as "4cos^2(9x^3)"')
+    derive.add_argument("--var", default=None, help="variable to differentiate by (default: the only one)")
+    derive.add_argument("--file", default=None, metavar="PATH", help="read lines d(f)/dx or d(f)/dx=g")
     derive.add_argument(
-        "--var",
-        default=None,
-        help="variable to differentiate by (default: the only one)",
-    )
-    derive.add_argument(
-        "--file", default=None, metavar="PATH", help="read lines d(f)/dx or d(f)/dx=g"
-    )
-    derive.add_argument(
-        "--out",
-        default=None,
-        metavar="PATH",
+        "--out", default=None, metavar="PATH",
         help="write one prediction per input line, in order (an empty line for a malformed input)",
     )
-    derive.add_argument(
-        "--beam", type=int, default=1, help="beam width (default 1: greedy decoding)"
-    )
-    derive.add_argument(
-        "--models-dir",
-        default=None,
-        help="folder with derivative_seq2seq.keras (default: models/)",
-    )
+    derive.add_argument("--beam", type=int, default=1, help="beam width (default 1: greedy decoding)")
+    derive.add_argument("--models-dir", default=None, help="folder with derivative_seq2seq.keras (default: models/)")
     derive.set_defaults(handler=_derive)
     return parser
 

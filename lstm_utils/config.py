@@ -15,19 +15,12 @@ OUTPUT_ENV_VAR = "LSTM_TUTORIAL_OUTPUT"
 _PACKAGE_PARENT = Path(__file__).resolve().parent.parent
 # In a clone the package sits in the repository; installed from git (Colab) it does not, and
 # outputs go to the working directory instead.
-REPOSITORY_ROOT = (
-    _PACKAGE_PARENT if (_PACKAGE_PARENT / "notebooks").is_dir() else Path.cwd()
-)
+REPOSITORY_ROOT = _PACKAGE_PARENT if (_PACKAGE_PARENT / "notebooks").is_dir() else Path.cwd()
 
 
 def is_smoke_mode() -> bool:
     """True when `LSTM_TUTORIAL_SMOKE` asks for the tiny, fast configuration used by CI."""
-    return os.environ.get(SMOKE_ENV_VAR, "").strip().lower() in {
-        "1",
-        "true",
-        "yes",
-        "on",
-    }
+    return os.environ.get(SMOKE_ENV_VAR, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def run_mode() -> str:

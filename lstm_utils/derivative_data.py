@@ -73,18 +73,12 @@ def generate(
     if processes is None:
         processes = os.cpu_count() or 1
     if processes <= 0:
-        raise LstmTutorialError(
-            f"The number of processes must be positive, got {processes}."
-        )
+        raise LstmTutorialError(f"The number of processes must be positive, got {processes}.")
     kept: dict[str, str] = {}
     chunks_done = 0
     pool = multiprocessing.Pool(processes) if processes > 1 else None
     bar = tqdm(
-        total=n,
-        desc="Derivative lines",
-        unit=" lines",
-        mininterval=1.0,
-        disable=not progress,
+        total=n, desc="Derivative lines", unit=" lines", mininterval=1.0, disable=not progress
     )
     try:
         while len(kept) < n:
@@ -93,11 +87,7 @@ def generate(
             new_share = len(kept) / (chunks_done * CHUNK_SIZE) if chunks_done else 1.0
             count = math.ceil((n - len(kept)) / (new_share * CHUNK_SIZE))
             tasks = [(seed, index) for index in range(chunks_done, chunks_done + count)]
-            results = (
-                pool.imap(_generate_chunk, tasks)
-                if pool
-                else map(_generate_chunk, tasks)
-            )
+            results = pool.imap(_generate_chunk, tasks) if pool else map(_generate_chunk, tasks)
             for chunk in results:
                 chunks_done += 1
                 before = len(kept)
@@ -184,9 +174,7 @@ def split(lines: list[str], seed: int) -> dict[str, list[str]]:
             part += 1
         assigned[names[part]].extend(groups[function])
         count += len(groups[function])
-    return {
-        name: [lines[i] for i in sorted(indices)] for name, indices in assigned.items()
-    }
+    return {name: [lines[i] for i in sorted(indices)] for name, indices in assigned.items()}
 
 
 def function_of(line: str) -> str:
@@ -199,10 +187,7 @@ def function_of(line: str) -> str:
 
 def split_paths(path: Path) -> dict[str, Path]:
     """Where the splits of `path` go: `data.txt` -> `data_train.txt`, `data_validation.txt`, ..."""
-    return {
-        name: path.with_name(f"{path.stem}_{name}{path.suffix}")
-        for name in SPLIT_SHARES
-    }
+    return {name: path.with_name(f"{path.stem}_{name}{path.suffix}") for name in SPLIT_SHARES}
 
 
 def check_writable(path: Path) -> None:
@@ -267,11 +252,7 @@ def _factor_derivative(factor: Factor) -> tuple[int, tuple[Factor, ...]]:
     other = "cos" if function == "sin" else "sin"
     sign = 1 if function == "sin" else -1
     rest = (factor._replace(power=power - 1),) if power > 1 else ()
-    return sign * power * chain, (
-        *lowered,
-        Factor(other, variable, exponent, inner),
-        *rest,
-    )
+    return sign * power * chain, (*lowered, Factor(other, variable, exponent, inner), *rest)
 
 
 def _generate_chunk(task: tuple[int, int]) -> list[tuple[str, str]]:
@@ -341,9 +322,7 @@ def _single_terms(rng: random.Random, factors: list[Factor]) -> tuple[Term, ...]
 
 
 def _power_sum(rng: random.Random, x: str) -> tuple[Term, ...]:
-    count = rng.choices(list(POWER_SUM_TERMS), weights=list(POWER_SUM_TERMS.values()))[
-        0
-    ]
+    count = rng.choices(list(POWER_SUM_TERMS), weights=list(POWER_SUM_TERMS.values()))[0]
     exponents = rng.sample(range(1, MAX_EXPONENT + 1), count)
     return _single_terms(rng, [Factor("", x, k) for k in exponents])
 
@@ -362,9 +341,7 @@ def _mixed_sum(rng: random.Random, x: str) -> tuple[Term, ...]:
         else:
             exps += 1
     factors = [Factor("", x, k) for k in rng.sample(range(1, MAX_EXPONENT + 1), powers)]
-    factors += [
-        Factor("exp", x, 1, a) for a in rng.sample(range(1, MAX_COEFFICIENT + 1), exps)
-    ]
+    factors += [Factor("exp", x, 1, a) for a in rng.sample(range(1, MAX_COEFFICIENT + 1), exps)]
     if rng.random() < MIXED_TRIG_SHARE:
         factors.append(_sin_or_cos(rng, x))
     rng.shuffle(factors)
@@ -372,9 +349,7 @@ def _mixed_sum(rng: random.Random, x: str) -> tuple[Term, ...]:
 
 
 def _trig(rng: random.Random, x: str) -> tuple[Term, ...]:
-    return (
-        Term(_coefficient(rng), (_sin_or_cos(rng, x, rng.randint(1, MAX_EXPONENT)),)),
-    )
+    return (Term(_coefficient(rng), (_sin_or_cos(rng, x, rng.randint(1, MAX_EXPONENT)),)),)
 
 
 def _power_exp_product(rng: random.Random, x: str) -> tuple[Term, ...]:

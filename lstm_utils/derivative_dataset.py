@@ -17,9 +17,7 @@ GENERATOR_VERSION = 1
 
 
 def cache_path(n: int, seed: int) -> Path:
-    return (
-        config.cache_dir() / "derivatives" / f"v{GENERATOR_VERSION}_n{n}_seed{seed}.tsv"
-    )
+    return config.cache_dir() / "derivatives" / f"v{GENERATOR_VERSION}_n{n}_seed{seed}.tsv"
 
 
 def load_dataset(n: int, seed: int, progress: bool = True) -> dict:
@@ -40,10 +38,7 @@ def load_dataset(n: int, seed: int, progress: bool = True) -> dict:
         _write(path, seconds, examples)
     family = {example.line: example.family for example in examples}
     parts = split([example.line for example in examples], seed)
-    dataset = {
-        name: [Example(line, family[line]) for line in lines]
-        for name, lines in parts.items()
-    }
+    dataset = {name: [Example(line, family[line]) for line in lines] for name, lines in parts.items()}
     return {**dataset, "seconds": seconds, "cached": cached}
 
 
@@ -59,11 +54,7 @@ def _read(path: Path, n: int) -> tuple[float, list[Example]]:
         seconds = float(rows[0].split("\t")[1])
         examples = [Example(*row.split("\t")) for row in rows[1:]]
     except (IndexError, ValueError, TypeError) as error:
-        raise DataError(
-            f"The dataset cache {path} is damaged ({error}); delete it to regenerate."
-        ) from None
+        raise DataError(f"The dataset cache {path} is damaged ({error}); delete it to regenerate.") from None
     if len(examples) != n:
-        raise DataError(
-            f"The dataset cache {path} holds {len(examples)} lines, not {n}; delete it to regenerate."
-        )
+        raise DataError(f"The dataset cache {path} holds {len(examples)} lines, not {n}; delete it to regenerate.")
     return seconds, examples

@@ -35,17 +35,13 @@ def _tokens_or_empty(text: str) -> list[str]:
         return []
 
 
-def sympy_equivalence(
-    functions: list[str], variables: list[str], predictions: list[str]
-) -> list[bool]:
+def sympy_equivalence(functions: list[str], variables: list[str], predictions: list[str]) -> list[bool]:
     """Whether each prediction is mathematically the derivative, whatever its layout.
 
     A prediction that does not parse counts as wrong.
     """
     verdicts = []
-    for function, variable, prediction in zip(
-        functions, variables, predictions, strict=True
-    ):
+    for function, variable, prediction in zip(functions, variables, predictions, strict=True):
         try:
             verdicts.append(bool(is_correct_derivative(function, variable, prediction)))
         except LstmTutorialError:

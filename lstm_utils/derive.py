@@ -27,9 +27,7 @@ class Problem(NamedTuple):
     error: str | None
 
 
-def problem_from_function(
-    function: str, variable: str | None, number: int = 1
-) -> Problem:
+def problem_from_function(function: str, variable: str | None, number: int = 1) -> Problem:
     """A function typed on the command line; `variable` may be left out when only one occurs."""
     try:
         terms = parse_expression(function)
@@ -39,18 +37,10 @@ def problem_from_function(
     if variable is None:
         if len(used) != 1:
             found = ", ".join(used) if used else "none"
-            return Problem(
-                number,
-                None,
-                f"say which variable with --var (variables in {function!r}: {found})",
-            )
+            return Problem(number, None, f"say which variable with --var (variables in {function!r}: {found})")
         variable = used[0]
     if len(variable) != 1 or variable not in VARIABLES:
-        return Problem(
-            number,
-            None,
-            f"--var must be one of the letters {' '.join(VARIABLES)}, got {variable!r}",
-        )
+        return Problem(number, None, f"--var must be one of the letters {' '.join(VARIABLES)}, got {variable!r}")
     return _checked(Problem(number, Line(function, variable, None), None))
 
 
@@ -81,9 +71,7 @@ def _checked(problem: Problem) -> Problem:
 class Answer(NamedTuple):
     problem: Problem
     prediction: str | None  # None for a malformed input
-    confirmed: (
-        bool | None
-    )  # SymPy's verdict on the prediction; None for a malformed input
+    confirmed: bool | None  # SymPy's verdict on the prediction; None for a malformed input
 
 
 def derive(decoder, problems: list[Problem], beam_width: int = 1) -> list[Answer]:
@@ -102,17 +90,11 @@ def derive(decoder, problems: list[Problem], beam_width: int = 1) -> list[Answer
 
 def score(answers: list[Answer]) -> dict | None:
     """Exact-match and SymPy-equivalence accuracy over the answers whose input gave a target."""
-    scored = [
-        a
-        for a in answers
-        if a.prediction is not None and a.problem.line.derivative is not None
-    ]
+    scored = [a for a in answers if a.prediction is not None and a.problem.line.derivative is not None]
     if not scored:
         return None
     return {
         "examples": len(scored),
-        "exact_match": exact_match(
-            [a.prediction for a in scored], [a.problem.line.derivative for a in scored]
-        ),
+        "exact_match": exact_match([a.prediction for a in scored], [a.problem.line.derivative for a in scored]),
         "sympy_equivalence": sum(a.confirmed for a in scored) / len(scored),
     }

@@ -13,9 +13,7 @@ import tensorflow as tf
 from .errors import LstmTutorialError
 
 
-def input_gradient_norms(
-    model: keras.Model, inputs, loss_fn=None, targets=None
-) -> np.ndarray:
+def input_gradient_norms(model: keras.Model, inputs, loss_fn=None, targets=None) -> np.ndarray:
     """‖∂L/∂x_t‖ at every time step t, averaged over the batch: an array of shape (time,).
 
     `inputs` are either vectors (batch, time, features), which are the x_t, or integer token ids
@@ -42,11 +40,7 @@ def input_gradient_norms(
             vectors = tf.constant(inputs, dtype=tf.float32)
             tape.watch(vectors)
             outputs = model(vectors, training=False)
-        losses = (
-            outputs
-            if loss_fn is None
-            else _per_example_losses(loss_fn, targets, outputs)
-        )
+        losses = outputs if loss_fn is None else _per_example_losses(loss_fn, targets, outputs)
         loss = tf.reduce_sum(losses)
     gradients = tape.gradient(loss, vectors)
     if gradients is None:
@@ -74,11 +68,7 @@ def _embedding_probe(model: keras.Model) -> keras.Model:
     Returning the vectors from the same forward pass that computes the output lets the tape
     differentiate with respect to them without rebuilding the model after its embedding.
     """
-    layers = [
-        layer
-        for layer in model.layers
-        if not isinstance(layer, keras.layers.InputLayer)
-    ]
+    layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
     if not layers or not isinstance(layers[0], keras.layers.Embedding):
         raise LstmTutorialError(
             f"Integer inputs need a model whose first layer is an Embedding; {model.name} starts "

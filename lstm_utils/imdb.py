@@ -79,9 +79,7 @@ def _resolve_explicit(path: Path, origin: str) -> Path:
     raise DataError(f"{origin} points at {path}, which does not exist.")
 
 
-def find_imdb_source(
-    path: str | os.PathLike | None = None, download: bool = True
-) -> Path:
+def find_imdb_source(path: str | os.PathLike | None = None, download: bool = True) -> Path:
     """Locate the dataset (archive file or `aclImdb` folder), downloading it if allowed."""
     if path is not None:
         return _resolve_explicit(Path(path).expanduser(), "The path argument")
@@ -166,13 +164,7 @@ def _iter_archive_reviews(archive: Path):
                 if match and member.isfile():
                     text = tar.extractfile(member).read().decode("utf-8")
                     yield match.groups(), text
-    except (
-        tarfile.TarError,
-        EOFError,
-        zlib.error,
-        OSError,
-        UnicodeDecodeError,
-    ) as error:
+    except (tarfile.TarError, EOFError, zlib.error, OSError, UnicodeDecodeError) as error:
         raise DataError(
             f"{archive} is not a readable IMDB archive ({type(error).__name__}: {error}). It is "
             "corrupt, truncated or of another format: delete it and download or copy it again."
@@ -191,9 +183,7 @@ def _iter_folder_reviews(folder: Path):
                     try:
                         yield match.groups(), file.read_text(encoding="utf-8")
                     except (OSError, UnicodeDecodeError) as error:
-                        raise DataError(
-                            f"Could not read review {file}: {error}"
-                        ) from None
+                        raise DataError(f"Could not read review {file}: {error}") from None
 
 
 def read_imdb_reviews(
@@ -207,11 +197,7 @@ def read_imdb_reviews(
     accept any non-zero count), so a damaged copy never yields a silently partial dataset.
     """
     source = find_imdb_source(path)
-    reviews = (
-        _iter_archive_reviews(source)
-        if source.is_file()
-        else _iter_folder_reviews(source)
-    )
+    reviews = _iter_archive_reviews(source) if source.is_file() else _iter_folder_reviews(source)
     found: dict[tuple[str, str], list[tuple[int, int, str]]] = {
         (split, label): [] for split in SPLITS for label in CLASSES
     }
@@ -229,9 +215,7 @@ def read_imdb_reviews(
                 texts.append(text)
                 labels.append(label_value)
                 ratings.append(rating)
-        result[split] = RawSplit(
-            texts, np.array(labels, np.int32), np.array(ratings, np.int32)
-        )
+        result[split] = RawSplit(texts, np.array(labels, np.int32), np.array(ratings, np.int32))
     return result
 
 
@@ -241,9 +225,7 @@ def _check_counts(source: Path, found: dict, reviews_per_class: int | None) -> N
         if not reviews:
             problems.append(f"{split}/{label} is missing or empty")
         elif reviews_per_class is not None and len(reviews) != reviews_per_class:
-            problems.append(
-                f"{split}/{label} holds {len(reviews)} reviews, not {reviews_per_class}"
-            )
+            problems.append(f"{split}/{label} holds {len(reviews)} reviews, not {reviews_per_class}")
     if problems:
         raise DataError(
             f"{source} is not a complete IMDB dataset: {'; '.join(problems)}. "
@@ -256,25 +238,17 @@ def _check_counts(source: Path, found: dict, reviews_per_class: int | None) -> N
 
 def _source_fingerprint(source: Path) -> dict:
     stat = source.stat()
-    return {
-        "path": str(source.resolve()),
-        "size": stat.st_size,
-        "mtime_ns": stat.st_mtime_ns,
-    }
+    return {"path": str(source.resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
 
 
 def _cache_file(parameters: dict) -> Path:
-    key = hashlib.sha256(json.dumps(parameters, sort_keys=True).encode()).hexdigest()[
-        :16
-    ]
+    key = hashlib.sha256(json.dumps(parameters, sort_keys=True).encode()).hexdigest()[:16]
     return config.cache_dir() / f"imdb_{key}.npz"
 
 
 def _pack(sequences: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
     lengths = np.array([len(s) for s in sequences], np.int64)
-    flat = np.fromiter(
-        (i for s in sequences for i in s), np.int32, count=int(lengths.sum())
-    )
+    flat = np.fromiter((i for s in sequences for i in s), np.int32, count=int(lengths.sum()))
     return flat, np.cumsum(lengths)[:-1]
 
 
@@ -300,24 +274,15 @@ def _read_cache(cache_file: Path, parameters: dict):
                 return None
             word_index = WordIndex.from_json(str(cached["word_index"]))
             splits = [
-                (
-                    _unpack(cached[f"x_{s}"], cached[f"offsets_{s}"]),
-                    cached[f"y_{s}"].copy(),
-                )
-                for s in SPLITS
+                (_unpack(cached[f"x_{s}"], cached[f"offsets_{s}"]), cached[f"y_{s}"].copy()) for s in SPLITS
             ]
     except (OSError, ValueError, KeyError, zlib.error) as error:
-        warnings.warn(
-            f"Ignoring unreadable IMDB cache {cache_file} ({error}). Rebuilding it.",
-            stacklevel=3,
-        )
+        warnings.warn(f"Ignoring unreadable IMDB cache {cache_file} ({error}). Rebuilding it.", stacklevel=3)
         return None
     return splits[0], splits[1], word_index
 
 
-def _write_cache(
-    cache_file: Path, parameters: dict, splits, word_index: WordIndex
-) -> None:
+def _write_cache(cache_file: Path, parameters: dict, splits, word_index: WordIndex) -> None:
     arrays = {"parameters": json.dumps(parameters), "word_index": word_index.to_json()}
     for split, (sequences, labels) in zip(SPLITS, splits):
         arrays[f"x_{split}"], arrays[f"offsets_{split}"] = _pack(sequences)
@@ -358,9 +323,7 @@ def load_imdb(
     for split in SPLITS:
         sequences = [
             word_index.encode(text)
-            for text in tqdm(
-                raw[split].texts, desc=f"Tokenising {split}", mininterval=1.0
-            )
+            for text in tqdm(raw[split].texts, desc=f"Tokenising {split}", mininterval=1.0)
         ]
         splits.append((sequences, raw[split].labels))
     if use_cache:
@@ -375,10 +338,7 @@ def subsample(x: np.ndarray, y: np.ndarray, size: int, seed: int = 0):
         return x, y
     rng = np.random.default_rng(seed)
     chosen = np.concatenate(
-        [
-            rng.choice(np.flatnonzero(y == label), size // 2, replace=False)
-            for label in (0, 1)
-        ]
+        [rng.choice(np.flatnonzero(y == label), size // 2, replace=False) for label in (0, 1)]
     )
     chosen.sort()
     return x[chosen], y[chosen]

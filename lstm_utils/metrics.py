@@ -4,9 +4,7 @@ import numpy as np
 from sklearn import metrics
 
 
-def binary_classification_metrics(
-    y_true, probabilities, threshold: float = 0.5
-) -> dict:
+def binary_classification_metrics(y_true, probabilities, threshold: float = 0.5) -> dict:
     """Accuracy, precision, recall, F1, ROC-AUC and the confusion matrix of one classifier.
 
     The confusion matrix is `[[true negatives, false positives], [false negatives, true positives]]`.
@@ -20,15 +18,11 @@ def binary_classification_metrics(
     y_predicted = (probabilities >= threshold).astype(int)
     return {
         "accuracy": float(metrics.accuracy_score(y_true, y_predicted)),
-        "precision": float(
-            metrics.precision_score(y_true, y_predicted, zero_division=0)
-        ),
+        "precision": float(metrics.precision_score(y_true, y_predicted, zero_division=0)),
         "recall": float(metrics.recall_score(y_true, y_predicted, zero_division=0)),
         "f1": float(metrics.f1_score(y_true, y_predicted, zero_division=0)),
         "roc_auc": float(metrics.roc_auc_score(y_true, probabilities)),
-        "confusion_matrix": metrics.confusion_matrix(
-            y_true, y_predicted, labels=[0, 1]
-        ).tolist(),
+        "confusion_matrix": metrics.confusion_matrix(y_true, y_predicted, labels=[0, 1]).tolist(),
         "threshold": threshold,
         "examples": len(y_true),
     }

@@ -119,9 +119,7 @@ def _format_factor(factor: Factor) -> str:
         argument = f"{inner}{argument}"
     if function == "exp":
         return f"exp^({argument})"
-    return (
-        f"{function}({argument})" if power == 1 else f"{function}^{power}({argument})"
-    )
+    return f"{function}({argument})" if power == 1 else f"{function}^{power}({argument})"
 
 
 def format_line(function: str, variable: str, derivative: str | None = None) -> str:
@@ -148,23 +146,17 @@ def parse_line(text: str) -> Line:
         raise NotationError("'(' is never closed", text, 1)
     variable_at = close + 3
     if text[close + 1 : variable_at] != "/d":
-        raise NotationError(
-            "expected '/d' and the variable after 'd(...)'", text, close + 1
-        )
+        raise NotationError("expected '/d' and the variable after 'd(...)'", text, close + 1)
     if variable_at >= len(text) or text[variable_at] not in _VARIABLE_SET:
         found = "the end" if variable_at >= len(text) else repr(text[variable_at])
-        raise NotationError(
-            f"expected the variable after '/d', found {found}", text, variable_at
-        )
+        raise NotationError(f"expected the variable after '/d', found {found}", text, variable_at)
     function = text[2:close]
     _Parser(text, function, 2).expression(close)
     rest = variable_at + 1
     if rest == len(text):
         return Line(function, text[variable_at], None)
     if text[rest] != "=":
-        raise NotationError(
-            f"expected '=' or the end, found {text[rest]!r}", text, rest
-        )
+        raise NotationError(f"expected '=' or the end, found {text[rest]!r}", text, rest)
     derivative = text[rest + 1 :]
     _Parser(text, derivative, rest + 1).expression(len(text))
     return Line(function, text[variable_at], derivative)
@@ -183,12 +175,8 @@ def terms_to_sympy(terms: tuple[Term, ...]) -> sympy.Expr:
 def is_correct_derivative(function: str, variable: str, derivative: str) -> bool:
     """Whether `derivative` is the derivative of `function` by `variable`, whatever its layout."""
     if variable not in _VARIABLE_SET:
-        raise NotationError(
-            f"{variable!r} is not a variable (variables: {VARIABLES})", variable, 0
-        )
-    return terms_are_derivative(
-        parse_expression(function), variable, parse_expression(derivative)
-    )
+        raise NotationError(f"{variable!r} is not a variable (variables: {VARIABLES})", variable, 0)
+    return terms_are_derivative(parse_expression(function), variable, parse_expression(derivative))
 
 
 def terms_are_derivative(
@@ -207,9 +195,9 @@ def terms_are_derivative(
     expected = _derivative_polynomial(function, variable)
     if expected is not None and expected == _polynomial(derivative):
         return True
-    difference = sympy.diff(
-        terms_to_sympy(function), _SYMBOLS[variable]
-    ) - terms_to_sympy(derivative)
+    difference = sympy.diff(terms_to_sympy(function), _SYMBOLS[variable]) - terms_to_sympy(
+        derivative
+    )
     return _is_zero(difference)
 
 
@@ -261,9 +249,7 @@ def _derivative_polynomial(terms: tuple[Term, ...], variable: str) -> Polynomial
     """The derivative as a polynomial, or None where SymPy's answer leaves the polynomial form."""
     polynomial: Polynomial = {}
     for coefficient, factors in terms:
-        varying = tuple(
-            f._replace(variable=_RENAMED) for f in factors if f.variable == variable
-        )
+        varying = tuple(f._replace(variable=_RENAMED) for f in factors if f.variable == variable)
         if not varying:
             continue
         derivative = _product_derivative(varying)
@@ -271,26 +257,20 @@ def _derivative_polynomial(terms: tuple[Term, ...], variable: str) -> Polynomial
             return None
         constants = [_atom_power(f) for f in factors if f.variable != variable]
         for monomial, factor_coefficient in derivative:
-            renamed = [
-                (atom._replace(variable=variable), power) for atom, power in monomial
-            ]
+            renamed = [(atom._replace(variable=variable), power) for atom, power in monomial]
             key = _monomial(renamed + constants)
             polynomial[key] = polynomial.get(key, 0) + coefficient * factor_coefficient
     return {monomial: c for monomial, c in polynomial.items() if c}
 
 
 @functools.cache
-def _product_derivative(
-    factors: tuple[Factor, ...],
-) -> tuple[tuple[Monomial, int], ...] | None:
+def _product_derivative(factors: tuple[Factor, ...]) -> tuple[tuple[Monomial, int], ...] | None:
     """SymPy's derivative by x of a product of factors in x, as polynomial items (memoised)."""
     product = sympy.Mul(*map(_factor_to_sympy, factors))
     return _polynomial_from_sympy(sympy.diff(product, _SYMBOLS[_RENAMED]))
 
 
-def _polynomial_from_sympy(
-    expression: sympy.Expr,
-) -> tuple[tuple[Monomial, int], ...] | None:
+def _polynomial_from_sympy(expression: sympy.Expr) -> tuple[tuple[Monomial, int], ...] | None:
     """Read a sum of integer multiples of products of atoms back from SymPy; None otherwise."""
     items = []
     for term in sympy.Add.make_args(expression):
@@ -319,11 +299,7 @@ def _atom_from_sympy(base: sympy.Expr) -> Factor | None:
     if rest.is_Pow:
         rest, exponent = rest.args
     if not (
-        inner.is_Integer
-        and inner > 0
-        and rest.is_Symbol
-        and exponent.is_Integer
-        and exponent > 0
+        inner.is_Integer and inner > 0 and rest.is_Symbol and exponent.is_Integer and exponent > 0
     ):
         return None
     return Factor(name, rest.name, int(exponent), int(inner))
@@ -347,9 +323,7 @@ def _factor_to_sympy(factor: Factor) -> sympy.Expr:
 
 
 def _term_to_sympy(term: Term) -> sympy.Expr:
-    return sympy.Mul(
-        sympy.Integer(term.coefficient), *map(_factor_to_sympy, term.factors)
-    )
+    return sympy.Mul(sympy.Integer(term.coefficient), *map(_factor_to_sympy, term.factors))
 
 
 class _Parser:
@@ -378,9 +352,7 @@ class _Parser:
         terms = []
         while True:
             term, index = self.term(index)
-            terms.append(
-                term._replace(coefficient=-term.coefficient) if negative else term
-            )
+            terms.append(term._replace(coefficient=-term.coefficient) if negative else term)
             if index == len(text):
                 return tuple(terms)
             character = text[index]
@@ -390,9 +362,7 @@ class _Parser:
             elif character == ")":
                 raise self.error("unmatched ')'", index)
             else:
-                raise self.error(
-                    f"expected '*', '+', '-' or the end, found {character!r}", index
-                )
+                raise self.error(f"expected '*', '+', '-' or the end, found {character!r}", index)
 
     def term(self, index: int) -> tuple[Term, int]:
         text = self.text
@@ -406,8 +376,7 @@ class _Parser:
             if after == len(text) or text[after] not in _LETTERS:
                 if text[after : after + 1] == "*":
                     raise self.error(
-                        "a coefficient goes right before its factor (3x, not 3*x)",
-                        after,
+                        "a coefficient goes right before its factor (3x, not 3*x)", after
                     )
                 return Term(coefficient), after
             if coefficient == 1:
@@ -435,9 +404,7 @@ class _Parser:
             if text[index : index + 1] == "^":
                 power, index = self.exponent(index + 1)
             if text[index : index + 1] != "(":
-                raise self.error(
-                    f"expected '(' after {name!r}, found {self.found(index)}", index
-                )
+                raise self.error(f"expected '(' after {name!r}, found {self.found(index)}", index)
             inner, variable, exponent, index = self.argument(index + 1)
             return Factor(name, variable, exponent, inner, power), index
         variable, index = self.variable(index)
@@ -476,8 +443,7 @@ class _Parser:
         text = self.text
         if index >= len(text) or text[index] not in _LETTERS:
             raise self.error(
-                f"expected a variable, exp, sin or cos, found {self.found(index)}",
-                index,
+                f"expected a variable, exp, sin or cos, found {self.found(index)}", index
             )
         end = index + 1
         while end < len(text) and text[end] in _LETTERS:
@@ -489,21 +455,15 @@ class _Parser:
                 index,
             )
         if text[index] not in _VARIABLE_SET:
-            raise self.error(
-                f"{text[index]!r} is not a variable (variables: {VARIABLES})", index
-            )
+            raise self.error(f"{text[index]!r} is not a variable (variables: {VARIABLES})", index)
         return text[index], end
 
     def exponent(self, index: int) -> tuple[int, int]:
         if index >= len(self.text) or self.text[index] not in _DIGITS:
-            raise self.error(
-                f"expected an exponent after '^', found {self.found(index)}", index
-            )
+            raise self.error(f"expected an exponent after '^', found {self.found(index)}", index)
         value, end = self.number(index)
         if value < 2:
-            raise self.error(
-                f"exponent {value}: exponents start at 2 (x, not x^1)", index
-            )
+            raise self.error(f"exponent {value}: exponents start at 2 (x, not x^1)", index)
         return value, end
 
     def number(self, index: int) -> tuple[int, int]:

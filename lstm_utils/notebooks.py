@@ -30,9 +30,7 @@ def run_notebooks(names: list[str] | None = None) -> dict[str, float]:
     if names:
         unknown = sorted(set(names) - {p.name for p in paths})
         if unknown:
-            raise LstmTutorialError(
-                f"No such notebook in {NOTEBOOKS_DIR}: {', '.join(unknown)}"
-            )
+            raise LstmTutorialError(f"No such notebook in {NOTEBOOKS_DIR}: {', '.join(unknown)}")
         paths = [p for p in paths if p.name in names]
     executed_dir().mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -69,9 +67,7 @@ def _execute(path: Path) -> float:
     except CellExecutionError as error:
         nbformat.write(notebook, output)
         last_line = str(error).strip().splitlines()[-1]
-        raise LstmTutorialError(
-            f"{path.name} failed: {last_line} (executed copy: {output})"
-        ) from None
+        raise LstmTutorialError(f"{path.name} failed: {last_line} (executed copy: {output})") from None
     elapsed = time.perf_counter() - started
     nbformat.write(notebook, output)
     print(f"{path.name}: {elapsed:.1f} s, executed copy in {output}", flush=True)

@@ -23,26 +23,15 @@ def save_fig(figure, name: str, show: bool = True) -> None:
         plt.close(figure)
 
 
-def plot_learning_curves(
-    histories: dict[str, dict[str, list[float]]],
-    loss_label: str = "Binary cross-entropy",
-):
+def plot_learning_curves(histories: dict[str, dict[str, list[float]]], loss_label: str = "Binary cross-entropy"):
     """Training and validation loss and accuracy per epoch, every model on the same two axes."""
     figure, (loss_axis, accuracy_axis) = plt.subplots(1, 2, figsize=(11, 4))
     colours = sns.color_palette("deep", len(histories))
     for colour, (name, history) in zip(colours, histories.items()):
         epochs = np.arange(1, len(history["loss"]) + 1)
         for axis, metric in ((loss_axis, "loss"), (accuracy_axis, "accuracy")):
-            axis.plot(
-                epochs, history[metric], "-o", color=colour, label=f"{name} train"
-            )
-            axis.plot(
-                epochs,
-                history[f"val_{metric}"],
-                "--s",
-                color=colour,
-                label=f"{name} validation",
-            )
+            axis.plot(epochs, history[metric], "-o", color=colour, label=f"{name} train")
+            axis.plot(epochs, history[f"val_{metric}"], "--s", color=colour, label=f"{name} validation")
     for axis, metric in ((loss_axis, loss_label), (accuracy_axis, "Accuracy")):
         axis.set_xlabel("Epoch")
         axis.set_ylabel(metric)
@@ -51,13 +40,9 @@ def plot_learning_curves(
     return figure
 
 
-def plot_confusion_matrices(
-    matrices: dict[str, list[list[int]]], class_names=("negative", "positive")
-):
+def plot_confusion_matrices(matrices: dict[str, list[list[int]]], class_names=("negative", "positive")):
     """One heat map per model, on a shared colour scale so that the models compare at a glance."""
-    figure, axes = plt.subplots(
-        1, len(matrices), figsize=(4.5 * len(matrices), 4), squeeze=False
-    )
+    figure, axes = plt.subplots(1, len(matrices), figsize=(4.5 * len(matrices), 4), squeeze=False)
     largest = max(np.max(matrix) for matrix in matrices.values())
     for axis, (name, matrix) in zip(axes[0], matrices.items()):
         sns.heatmap(
@@ -78,18 +63,12 @@ def plot_confusion_matrices(
     return figure
 
 
-def plot_roc_curves(
-    predictions: dict[str, tuple[np.ndarray, np.ndarray]], aucs: dict[str, float]
-):
+def plot_roc_curves(predictions: dict[str, tuple[np.ndarray, np.ndarray]], aucs: dict[str, float]):
     """ROC curves from `{model name: (true labels, predicted probabilities)}`."""
     figure, axis = plt.subplots(figsize=(5, 5))
     for name, (y_true, probabilities) in predictions.items():
         false_positive_rate, true_positive_rate, _ = roc_curve(y_true, probabilities)
-        axis.plot(
-            false_positive_rate,
-            true_positive_rate,
-            label=f"{name} (AUC {aucs[name]:.3f})",
-        )
+        axis.plot(false_positive_rate, true_positive_rate, label=f"{name} (AUC {aucs[name]:.3f})")
     axis.plot([0, 1], [0, 1], ":", color="grey", label="chance")
     axis.set_xlabel("False positive rate")
     axis.set_ylabel("True positive rate")

@@ -11,14 +11,7 @@ from pathlib import Path
 from . import config
 from .files import atomic_write_bytes
 
-_PACKAGES = (
-    "tensorflow",
-    "keras",
-    "numpy",
-    "scikit-learn",
-    "matplotlib",
-    "lstm-tutorial",
-)
+_PACKAGES = ("tensorflow", "keras", "numpy", "scikit-learn", "matplotlib", "lstm-tutorial")
 
 
 def package_versions() -> dict[str, str]:
@@ -42,9 +35,7 @@ def hardware_info() -> dict:
     if "tensorflow" in sys.modules:
         import tensorflow as tf
 
-        info["gpus"] = [
-            device.name for device in tf.config.list_physical_devices("GPU")
-        ]
+        info["gpus"] = [device.name for device in tf.config.list_physical_devices("GPU")]
     return info
 
 
@@ -59,9 +50,7 @@ def _cpu_model() -> str:
 
 def _memory_gib() -> float | None:
     try:
-        return round(
-            os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1
-        )
+        return round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
     except (ValueError, OSError, AttributeError):
         return None
 
@@ -81,9 +70,7 @@ def save_results(experiment: str, payload: dict) -> Path:
         "packages": package_versions(),
     }
     path = config.results_dir() / f"{experiment}.json"
-    atomic_write_bytes(
-        path, (json.dumps(record, indent=2, default=_to_builtin) + "\n").encode()
-    )
+    atomic_write_bytes(path, (json.dumps(record, indent=2, default=_to_builtin) + "\n").encode())
     return path
 
 

@@ -18,9 +18,7 @@ def model_files(name: str, models_dir: Path | None = None) -> tuple[Path, Path]:
     return folder / f"{name}.keras", folder / f"{name}_vocabulary.json"
 
 
-def save_model(
-    model, settings: dict, name: str, models_dir: Path | None = None
-) -> tuple[Path, Path]:
+def save_model(model, settings: dict, name: str, models_dir: Path | None = None) -> tuple[Path, Path]:
     """Save weights and architecture (no optimiser state, to keep the file small) and settings."""
     import keras
 
@@ -46,6 +44,4 @@ def load_model(name: str, models_dir: Path | None, kind: str, trained_by: str):
         )
     import keras
 
-    return keras.saving.load_model(model_file, compile=False), json.loads(
-        settings_file.read_text()
-    )
+    return keras.saving.load_model(model_file, compile=False), json.loads(settings_file.read_text())

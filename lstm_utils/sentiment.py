@@ -15,15 +15,9 @@ def model_paths(models_dir: Path | None = None) -> tuple[Path, Path]:
     return model_files(MODEL_NAME, models_dir)
 
 
-def save_sentiment_model(
-    model, word_index: WordIndex, maxlen: int, truncating: str, models_dir=None
-):
+def save_sentiment_model(model, word_index: WordIndex, maxlen: int, truncating: str, models_dir=None):
     """Save the model with its vocabulary and the padding settings it was trained with."""
-    settings = {
-        "maxlen": maxlen,
-        "truncating": truncating,
-        **json.loads(word_index.to_json()),
-    }
+    settings = {"maxlen": maxlen, "truncating": truncating, **json.loads(word_index.to_json())}
     return save_model(model, settings, MODEL_NAME, models_dir)
 
 
@@ -31,9 +25,7 @@ class SentimentModel:
     """A saved sentiment model with the vocabulary and settings it was trained with."""
 
     def __init__(self, models_dir: Path | None = None):
-        self.model, settings = load_model(
-            MODEL_NAME, models_dir, "sentiment", "02_simple_rnn_vs_lstm.ipynb"
-        )
+        self.model, settings = load_model(MODEL_NAME, models_dir, "sentiment", "02_simple_rnn_vs_lstm.ipynb")
         self.maxlen = settings["maxlen"]
         self.truncating = settings["truncating"]
         self.word_index = WordIndex(settings["words"], settings["num_words"])
@@ -46,7 +38,5 @@ class SentimentModel:
             if not tokenize(text):
                 raise LstmTutorialError(f"No words to classify in {text!r}.")
         sequences = [self.word_index.encode(text) for text in texts]
-        probabilities = predict_probabilities(
-            self.model, sequences, self.maxlen, self.truncating
-        )
+        probabilities = predict_probabilities(self.model, sequences, self.maxlen, self.truncating)
         return [float(p) for p in probabilities]

@@ -39,14 +39,10 @@ def pad_sequences(
 
 
 def sequence_lengths(sequences: Sequence[Sequence[int]]) -> np.ndarray:
-    return np.fromiter(
-        (len(s) for s in sequences), dtype=np.int64, count=len(sequences)
-    )
+    return np.fromiter((len(s) for s in sequences), dtype=np.int64, count=len(sequences))
 
 
-def bucket_by_length(
-    lengths: np.ndarray, batch_size: int, seed: int | None = 0
-) -> list[np.ndarray]:
+def bucket_by_length(lengths: np.ndarray, batch_size: int, seed: int | None = 0) -> list[np.ndarray]:
     """Group example indices into batches of similar length.
 
     With `seed=None` the batches are in order of increasing length (for prediction); otherwise
@@ -88,7 +84,4 @@ def length_bucketed_batches(
     lengths = np.minimum(sequence_lengths(sequences), maxlen)
     for batch in bucket_by_length(lengths, batch_size, seed):
         width = bucket_width_for(lengths[batch].max(), maxlen, bucket_width)
-        yield (
-            pad_sequences([sequences[i] for i in batch], width, "post", truncating),
-            labels[batch],
-        )
+        yield pad_sequences([sequences[i] for i in batch], width, "post", truncating), labels[batch]

@@ -31,18 +31,11 @@ class WordIndex:
 
     def __init__(self, words_by_frequency: Sequence[str], num_words: int):
         if num_words <= FIRST_WORD_INDEX:
-            raise ValueError(
-                f"num_words must be larger than {FIRST_WORD_INDEX}, got {num_words}"
-            )
+            raise ValueError(f"num_words must be larger than {FIRST_WORD_INDEX}, got {num_words}")
         self.num_words = num_words
         kept = list(words_by_frequency[: num_words - FIRST_WORD_INDEX])
-        self.word_to_index = {
-            word: index for index, word in enumerate(kept, FIRST_WORD_INDEX)
-        }
-        self.index_to_word = {
-            **RESERVED_TOKENS,
-            **{i: w for w, i in self.word_to_index.items()},
-        }
+        self.word_to_index = {word: index for index, word in enumerate(kept, FIRST_WORD_INDEX)}
+        self.index_to_word = {**RESERVED_TOKENS, **{i: w for w, i in self.word_to_index.items()}}
 
     @classmethod
     def from_texts(cls, texts: Iterable[str], num_words: int) -> "WordIndex":

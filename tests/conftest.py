@@ -10,11 +10,7 @@ from lstm_utils import config
 
 # Three reviews per class and split; the words are chosen so vocabulary ranks are predictable.
 TINY_REVIEWS = {
-    ("train", "pos"): [
-        "A great great film.<br /><br />Loved it",
-        "great acting",
-        "Great fun, great cast",
-    ],
+    ("train", "pos"): ["A great great film.<br /><br />Loved it", "great acting", "Great fun, great cast"],
     ("train", "neg"): ["A bad film", "bad bad acting.<br />Boring", "boring and BAD"],
     ("test", "pos"): ["great", "a wonderful film", "great great"],
     ("test", "neg"): ["bad", "terrible film", "awful and bad"],

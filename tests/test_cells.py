@@ -22,18 +22,12 @@ def built_layer(layer, seed=0):
     set_seeds(seed)
     layer.build((None, None, FEATURES))
     rng = np.random.default_rng(seed)
-    layer.set_weights(
-        [rng.normal(scale=0.6, size=w.shape) for w in layer.get_weights()]
-    )
+    layer.set_weights([rng.normal(scale=0.6, size=w.shape) for w in layer.get_weights()])
     return layer
 
 
 def random_inputs(seed=1):
-    return (
-        np.random.default_rng(seed)
-        .normal(size=(BATCH, STEPS, FEATURES))
-        .astype(np.float32)
-    )
+    return np.random.default_rng(seed).normal(size=(BATCH, STEPS, FEATURES)).astype(np.float32)
 
 
 def padding_mask():
@@ -44,9 +38,7 @@ def padding_mask():
 
 
 def lstm_layer(**options):
-    layer = keras.layers.LSTM(
-        UNITS, return_sequences=True, return_state=True, **options
-    )
+    layer = keras.layers.LSTM(UNITS, return_sequences=True, return_state=True, **options)
     return built_layer(layer)
 
 
@@ -66,9 +58,7 @@ def test_lstm_cell_state_at_every_step_matches_keras():
     trace = lstm_forward(layer, x)
     for t in range(STEPS):
         _, _, c_t = layer(x[:, : t + 1])
-        np.testing.assert_allclose(
-            trace.cell[:, t], np.asarray(c_t), rtol=0, atol=TOLERANCE
-        )
+        np.testing.assert_allclose(trace.cell[:, t], np.asarray(c_t), rtol=0, atol=TOLERANCE)
 
 
 def test_lstm_with_mask_matches_keras_and_holds_state_on_masked_steps():
@@ -92,17 +82,13 @@ def test_lstm_gates_are_in_range_and_rebuild_the_states():
     assert (np.abs(trace.gates["candidate"]) < 1).all()
     previous = np.concatenate([np.zeros((BATCH, 1, UNITS)), trace.cell[:, :-1]], axis=1)
     g = trace.gates
-    np.testing.assert_allclose(
-        trace.cell, g["forget"] * previous + g["input"] * g["candidate"]
-    )
+    np.testing.assert_allclose(trace.cell, g["forget"] * previous + g["input"] * g["candidate"])
     np.testing.assert_allclose(trace.hidden, g["output"] * np.tanh(trace.cell))
 
 
 @pytest.mark.parametrize("masked", [False, True])
 def test_simple_rnn_matches_keras(masked):
-    layer = built_layer(
-        keras.layers.SimpleRNN(UNITS, return_sequences=True, return_state=True)
-    )
+    layer = built_layer(keras.layers.SimpleRNN(UNITS, return_sequences=True, return_state=True))
     x, mask = random_inputs(), padding_mask() if masked else None
     sequence, h_last = (np.asarray(a) for a in layer(x, mask=mask))
     hidden = simple_rnn_forward(layer, x, mask=mask)
@@ -115,11 +101,7 @@ def test_gate_split_reproduces_the_packed_weights():
     gates = split_lstm_weights(layer)
     assert list(gates) == list(GATES)
     kernel, recurrent_kernel, bias = layer.get_weights()
-    packed_weights = {
-        "kernel": kernel,
-        "recurrent_kernel": recurrent_kernel,
-        "bias": bias,
-    }
+    packed_weights = {"kernel": kernel, "recurrent_kernel": recurrent_kernel, "bias": bias}
     for name, packed in packed_weights.items():
         rebuilt = np.concatenate([gates[gate][name] for gate in GATES], axis=-1)
         np.testing.assert_array_equal(rebuilt, packed)
@@ -132,9 +114,7 @@ def test_keras_puts_the_forget_gate_second():
     # Keras itself says which block belongs to the forget gate.
     layer = keras.layers.LSTM(UNITS)
     layer.build((None, None, FEATURES))
-    biases = {
-        gate: weights["bias"] for gate, weights in split_lstm_weights(layer).items()
-    }
+    biases = {gate: weights["bias"] for gate, weights in split_lstm_weights(layer).items()}
     assert (biases["forget"] == 1).all()
     assert all((biases[gate] == 0).all() for gate in ("input", "candidate", "output"))
 
@@ -143,10 +123,7 @@ def test_keras_puts_the_forget_gate_second():
     "layer, message",
     [
         (keras.layers.GRU(2), "Expected a keras.layers.LSTM"),
-        (
-            keras.layers.LSTM(2, recurrent_activation="hard_sigmoid"),
-            "recurrent_activation",
-        ),
+        (keras.layers.LSTM(2, recurrent_activation="hard_sigmoid"), "recurrent_activation"),
         (keras.layers.LSTM(2, activation="relu"), "activation='relu'"),
         (keras.layers.LSTM(2, go_backwards=True), "backwards"),
         (keras.layers.LSTM(2), "no weights yet"),
@@ -162,6 +139,4 @@ def test_inputs_of_the_wrong_shape_are_refused():
     with pytest.raises(LstmTutorialError, match="x must have shape"):
         lstm_forward(layer, random_inputs()[..., :2])
     with pytest.raises(LstmTutorialError, match="mask must have shape"):
-        simple_rnn_forward(
-            built_layer(keras.layers.SimpleRNN(2)), random_inputs(), np.ones(3)
-        )
+        simple_rnn_forward(built_layer(keras.layers.SimpleRNN(2)), random_inputs(), np.ones(3))

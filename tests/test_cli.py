@@ -33,45 +33,31 @@ def models_dir(tmp_path_factory):
     vectors = keras.layers.Embedding(10, 4, mask_zero=True)(token_ids)
     state = keras.layers.LSTM(3)(vectors)
     model = keras.Model(token_ids, keras.layers.Dense(1, activation="sigmoid")(state))
-    save_sentiment_model(
-        model, word_index, maxlen=20, truncating="pre", models_dir=folder
-    )
+    save_sentiment_model(model, word_index, maxlen=20, truncating="pre", models_dir=folder)
     return folder
 
 
 def test_sentiment_prints_one_line_per_text(models_dir):
-    result = run_cli(
-        "sentiment", "--models-dir", str(models_dir), "a great film", "bad"
-    )
+    result = run_cli("sentiment", "--models-dir", str(models_dir), "a great film", "bad")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert len(lines) == 2
     for line, text in zip(lines, ["a great film", "bad"]):
         label, probability, rest = line.split(" ", 2)
-        assert (
-            label in {"positive", "negative"}
-            and 0 <= float(probability) <= 1
-            and rest == text
-        )
+        assert label in {"positive", "negative"} and 0 <= float(probability) <= 1 and rest == text
 
 
 def test_sentiment_json(models_dir):
-    result = run_cli(
-        "sentiment", "--json", "--models-dir", str(models_dir), "great", "a bad film"
-    )
+    result = run_cli("sentiment", "--json", "--models-dir", str(models_dir), "great", "a bad film")
     assert result.returncode == 0, result.stderr
     records = json.loads(result.stdout)
     assert [r["text"] for r in records] == ["great", "a bad film"]
     for record in records:
-        assert record["label"] == (
-            "positive" if record["probability"] >= 0.5 else "negative"
-        )
+        assert record["label"] == ("positive" if record["probability"] >= 0.5 else "negative")
 
 
 def test_sentiment_reads_standard_input(models_dir):
-    result = run_cli(
-        "sentiment", "--models-dir", str(models_dir), "-", stdin="a great film\n"
-    )
+    result = run_cli("sentiment", "--models-dir", str(models_dir), "-", stdin="a great film\n")
     assert result.returncode == 0, result.stderr
     assert result.stdout.rstrip().endswith("a great film")
 
@@ -96,9 +82,7 @@ def test_help_and_usage_errors():
 
 def test_saved_model_is_small(models_dir):
     model_file, vocabulary_file = model_paths(models_dir)
-    assert (
-        model_file.is_file() and json.loads(vocabulary_file.read_text())["maxlen"] == 20
-    )
+    assert model_file.is_file() and json.loads(vocabulary_file.read_text())["maxlen"] == 20
 
 
 @pytest.fixture(scope="module")
@@ -107,46 +91,25 @@ def derivative_models_dir(tmp_path_factory):
     from lstm_utils.seq2seq import TokenVocabulary, build_seq2seq, save_seq2seq
 
     folder = tmp_path_factory.mktemp("derivative_models")
-    vocabulary = TokenVocabulary.from_texts(
-        ["d(4cos^2(9x^3))/dx=-216x^2*sin(9x^3)*cos(9x^3)+1"]
-    )
-    model = build_seq2seq(
-        len(vocabulary), embedding_dim=4, encoder_units=3, decoder_units=6
-    )
+    vocabulary = TokenVocabulary.from_texts(["d(4cos^2(9x^3))/dx=-216x^2*sin(9x^3)*cos(9x^3)+1"])
+    model = build_seq2seq(len(vocabulary), embedding_dim=4, encoder_units=3, decoder_units=6)
     save_seq2seq(model, vocabulary, max_length=6, models_dir=folder)
     return folder
 
 
 def test_derive_prints_a_prediction_and_the_sympy_verdict(derivative_models_dir):
-    result = run_cli(
-        "derive",
-        "--models-dir",
-        str(derivative_models_dir),
-        "4cos^2(9x^3)",
-        "--var",
-        "x",
-    )
+    result = run_cli("derive", "--models-dir", str(derivative_models_dir), "4cos^2(9x^3)", "--var", "x")
     assert result.returncode == 0, result.stderr
     (line,) = result.stdout.splitlines()
     assert line.startswith("d(4cos^2(9x^3))/dx=")
     assert line.endswith(("[SymPy confirms]", "[SymPy: wrong]"))
 
 
-def test_derive_file_writes_one_line_per_input_and_reports_malformed_lines(
-    derivative_models_dir, tmp_path
-):
+def test_derive_file_writes_one_line_per_input_and_reports_malformed_lines(derivative_models_dir, tmp_path):
     inputs = tmp_path / "inputs.txt"
     inputs.write_text("d(3x^2)/dx=6x\nd(3x^2+/dx\nd(cos(x))/dx\n")
     out = tmp_path / "predictions.txt"
-    result = run_cli(
-        "derive",
-        "--models-dir",
-        str(derivative_models_dir),
-        "--file",
-        str(inputs),
-        "--out",
-        str(out),
-    )
+    result = run_cli("derive", "--models-dir", str(derivative_models_dir), "--file", str(inputs), "--out", str(out))
     assert result.returncode == 3
     assert "line 2:" in result.stderr and "Traceback" not in result.stderr
     predictions = out.read_text().split("\n")
@@ -156,14 +119,8 @@ def test_derive_file_writes_one_line_per_input_and_reports_malformed_lines(
 
 def test_derive_without_a_model_or_input_fails_cleanly(tmp_path):
     result = run_cli("derive", "--models-dir", str(tmp_path), "3x^2")
-    assert (
-        result.returncode == 1
-        and "notebooks/05" in result.stderr
-        and "Traceback" not in result.stderr
-    )
+    assert result.returncode == 1 and "notebooks/05" in result.stderr and "Traceback" not in result.stderr
     result = run_cli("derive", "--models-dir", str(tmp_path))
     assert result.returncode == 2 and "--file" in result.stderr
-    result = run_cli(
-        "derive", "--models-dir", str(tmp_path), "--file", str(tmp_path / "missing.txt")
-    )
+    result = run_cli("derive", "--models-dir", str(tmp_path), "--file", str(tmp_path / "missing.txt"))
     assert result.returncode == 1 and "cannot read" in result.stderr

@@ -46,10 +46,7 @@ def sample() -> list[Example]:
 @pytest.mark.parametrize("line", EXAMPLES)
 def test_layout_rules_print_the_examples_exactly(line):
     function, variable, derivative = parse_line(line)
-    assert (
-        format_expression(differentiate(parse_expression(function), variable))
-        == derivative
-    )
+    assert format_expression(differentiate(parse_expression(function), variable)) == derivative
 
 
 def test_every_generated_pair_verifies_and_fits(sample):
@@ -65,9 +62,7 @@ def test_every_generated_pair_verifies_and_fits(sample):
 
 def test_generated_pairs_pass_sympy_diff_alone(sample, monkeypatch):
     """Without the memoised fast path, SymPy's full `diff(f) - g == 0` agrees (a sample)."""
-    monkeypatch.setattr(
-        notation, "_derivative_polynomial", lambda terms, variable: None
-    )
+    monkeypatch.setattr(notation, "_derivative_polynomial", lambda terms, variable: None)
     for line, _ in sample[::60]:
         assert is_correct_derivative(*parse_line(line)), line
 
@@ -83,9 +78,7 @@ def test_corrupted_derivatives_are_rejected(sample):
         if rest:
             corrupted.append((first, *rest[:-1]))
         for terms in corrupted:
-            assert not is_correct_derivative(
-                function, variable, format_expression(terms)
-            ), line
+            assert not is_correct_derivative(function, variable, format_expression(terms)), line
 
 
 @settings(max_examples=100, deadline=None)
@@ -114,9 +107,7 @@ def test_the_same_seed_gives_the_same_lines_with_any_number_of_processes(sample)
 
 
 def test_a_pair_that_fails_verification_stops_the_run(monkeypatch):
-    monkeypatch.setattr(
-        derivative_data, "terms_are_derivative", lambda *arguments: False
-    )
+    monkeypatch.setattr(derivative_data, "terms_are_derivative", lambda *arguments: False)
     with pytest.raises(RuntimeError, match="Generator bug"):
         generate(5, seed=0, processes=1, progress=False)
 
@@ -130,17 +121,12 @@ def test_bad_counts_are_refused(n, processes):
 def test_split_proportions_and_no_function_in_two_splits(sample):
     lines = [example.line for example in sample]
     # Two-variable products can share a function; make sure some groups have two lines.
-    lines += [
-        "d(4z^3*cos(2m^5))/dz=12z^2*cos(2m^5)",
-        "d(4z^3*cos(2m^5))/dm=-40z^3*m^4*sin(2m^5)",
-    ]
+    lines += ["d(4z^3*cos(2m^5))/dz=12z^2*cos(2m^5)", "d(4z^3*cos(2m^5))/dm=-40z^3*m^4*sin(2m^5)"]
     parts = split(lines, seed=3)
     assert list(parts) == list(SPLIT_SHARES)
     for name, share in SPLIT_SHARES.items():
         assert len(parts[name]) == pytest.approx(share * len(lines), abs=2)
-    functions = {
-        name: {function_of(line) for line in part} for name, part in parts.items()
-    }
+    functions = {name: {function_of(line) for line in part} for name, part in parts.items()}
     assert not functions["train"] & functions["validation"]
     assert not functions["train"] & functions["test"]
     assert not functions["validation"] & functions["test"]
@@ -176,9 +162,7 @@ def run_cli(*arguments):
 
 def test_cli_writes_the_lines_the_splits_and_a_summary(tmp_path):
     out = tmp_path / "data.txt"
-    result = run_cli(
-        "--n", "400", "--seed", "5", "--out", str(out), "--split", "--processes", "1"
-    )
+    result = run_cli("--n", "400", "--seed", "5", "--out", str(out), "--split", "--processes", "1")
     assert result.returncode == 0, result.stderr
     lines = read_lines(out)
     assert len(lines) == len(set(lines)) == 400

@@ -32,9 +32,7 @@ def test_sympy_equivalence_accepts_other_layouts_and_rejects_errors():
 
 
 def test_accuracy_by_group():
-    table = accuracy_by_group(
-        [True, False, True, True], ["trig", "trig", "exp_sum", "trig"]
-    )
+    table = accuracy_by_group([True, False, True, True], ["trig", "trig", "exp_sum", "trig"])
     assert table == {
         "exp_sum": {"accuracy": 1.0, "examples": 1},
         "trig": {"accuracy": pytest.approx(2 / 3), "examples": 3},

@@ -32,14 +32,10 @@ def test_malformed_function_is_reported_with_its_position():
 
 
 def test_lines_keep_their_numbers_and_malformed_ones_are_marked():
-    problems = problems_from_lines(
-        ["d(3t^4+t)/dt=12t^3+1", "", "d(3t^4+/dt", "d(-3cos(5u))/du", "nonsense"]
-    )
+    problems = problems_from_lines(["d(3t^4+t)/dt=12t^3+1", "", "d(3t^4+/dt", "d(-3cos(5u))/du", "nonsense"])
     assert [p.number for p in problems] == [1, 2, 3, 4, 5]
     assert [p.error is None for p in problems] == [True, False, False, True, False]
-    assert (
-        problems[0].line.derivative == "12t^3+1" and problems[3].line.derivative is None
-    )
+    assert problems[0].line.derivative == "12t^3+1" and problems[3].line.derivative is None
     assert problems[1].error == "empty line"
 
 
@@ -49,25 +45,15 @@ def test_a_left_side_longer_than_the_model_reads_is_refused():
 
 
 def test_derive_predicts_valid_lines_in_one_batch_and_scores_them():
-    decoder = ScriptedDecoder(
-        {"d(3t^4+t)/dt": "12t^3+1", "d(-3cos(5u))/du": "5sin(5u)", "d(x^2)/dx": "2x"}
-    )
-    problems = problems_from_lines(
-        ["d(3t^4+t)/dt=12t^3+1", "d(oops", "d(-3cos(5u))/du=15sin(5u)", "d(x^2)/dx"]
-    )
+    decoder = ScriptedDecoder({"d(3t^4+t)/dt": "12t^3+1", "d(-3cos(5u))/du": "5sin(5u)", "d(x^2)/dx": "2x"})
+    problems = problems_from_lines(["d(3t^4+t)/dt=12t^3+1", "d(oops", "d(-3cos(5u))/du=15sin(5u)", "d(x^2)/dx"])
     answers = derive(decoder, problems)
     assert decoder.calls == [["d(3t^4+t)/dt", "d(-3cos(5u))/du", "d(x^2)/dx"]]
     assert [a.prediction for a in answers] == ["12t^3+1", None, "5sin(5u)", "2x"]
     assert [a.confirmed for a in answers] == [True, None, False, True]
-    assert score(answers) == {
-        "examples": 2,
-        "exact_match": 0.5,
-        "sympy_equivalence": 0.5,
-    }
+    assert score(answers) == {"examples": 2, "exact_match": 0.5, "sympy_equivalence": 0.5}
 
 
 def test_score_is_none_without_targets():
-    answers = derive(
-        ScriptedDecoder({"d(x^2)/dx": "2x"}), problems_from_lines(["d(x^2)/dx"])
-    )
+    answers = derive(ScriptedDecoder({"d(x^2)/dx": "2x"}), problems_from_lines(["d(x^2)/dx"]))
     assert score(answers) is None

@@ -18,11 +18,7 @@ def linear_recurrence(a: float) -> keras.Model:
 
 
 def random_inputs(batch=4, features=1, seed=0):
-    return (
-        np.random.default_rng(seed)
-        .normal(size=(batch, STEPS, features))
-        .astype(np.float32)
-    )
+    return np.random.default_rng(seed).normal(size=(batch, STEPS, features)).astype(np.float32)
 
 
 @pytest.mark.parametrize("a", [0.5, 0.9, -0.8, 1.1, 2.0])
@@ -32,9 +28,7 @@ def test_norms_of_a_linear_recurrence_are_powers_of_its_weight(a):
     expected = np.abs(a) ** (STEPS - 1 - np.arange(STEPS))
     assert norms.shape == (STEPS,)
     np.testing.assert_allclose(norms, expected, rtol=1e-5)
-    np.testing.assert_allclose(
-        last_to_first_ratio(norms), np.abs(a) ** -(STEPS - 1), rtol=1e-5
-    )
+    np.testing.assert_allclose(last_to_first_ratio(norms), np.abs(a) ** -(STEPS - 1), rtol=1e-5)
 
 
 def test_norms_with_a_loss_use_each_examples_own_loss():
@@ -70,14 +64,10 @@ def token_model():
 @pytest.mark.parametrize("frozen", [False, True])
 def test_token_ids_are_differentiated_at_their_embedded_vectors(frozen):
     on_tokens, on_vectors, embedding = token_model()
-    on_tokens.trainable = (
-        not frozen
-    )  # A loaded model may be frozen: the gradient still flows.
+    on_tokens.trainable = not frozen  # A loaded model may be frozen: the gradient still flows.
     ids = np.random.default_rng(0).integers(1, 30, size=(3, STEPS)).astype(np.int32)
     norms = input_gradient_norms(on_tokens, ids)
-    np.testing.assert_allclose(
-        norms, input_gradient_norms(on_vectors, embedding(ids)), rtol=1e-5
-    )
+    np.testing.assert_allclose(norms, input_gradient_norms(on_vectors, embedding(ids)), rtol=1e-5)
     assert (norms > 0).all()
 
 
@@ -86,9 +76,7 @@ def test_padding_gets_no_gradient_and_leaves_the_real_steps_alone():
     padded = np.array([[3, 4, 5, 6, 0, 0, 0]], dtype=np.int32)
     norms = input_gradient_norms(on_tokens, padded)
     np.testing.assert_array_equal(norms[4:], 0)
-    np.testing.assert_allclose(
-        norms[:4], input_gradient_norms(on_tokens, padded[:, :4]), rtol=1e-5
-    )
+    np.testing.assert_allclose(norms[:4], input_gradient_norms(on_tokens, padded[:, :4]), rtol=1e-5)
 
 
 def test_mistakes_get_a_clear_error():
@@ -101,9 +89,8 @@ def test_mistakes_get_a_clear_error():
     with pytest.raises(LstmTutorialError, match="needs targets"):
         input_gradient_norms(on_tokens, ids, keras.losses.binary_crossentropy)
     with pytest.raises(LstmTutorialError, match="one loss per example"):
-        input_gradient_norms(
-            on_tokens, ids, keras.losses.BinaryCrossentropy(), np.ones((2, 1))
-        )
+        input_gradient_norms(on_tokens, ids, keras.losses.BinaryCrossentropy(), np.ones((2, 1)))
+
 
 
 @pytest.mark.filterwarnings("error::UserWarning")
@@ -113,7 +100,5 @@ def test_a_model_built_on_a_list_of_inputs_is_measured_the_same():
     listed = keras.Model(on_tokens.inputs, on_tokens.outputs)
     ids = np.random.default_rng(1).integers(0, 30, size=(2, STEPS)).astype(np.int32)
     np.testing.assert_allclose(
-        input_gradient_norms(listed, ids),
-        input_gradient_norms(on_tokens, ids),
-        rtol=1e-6,
+        input_gradient_norms(listed, ids), input_gradient_norms(on_tokens, ids), rtol=1e-6
     )

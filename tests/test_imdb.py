@@ -25,9 +25,7 @@ def test_loads_official_split_with_labels_from_folders(tiny_archive):
 
 def test_unlabelled_and_other_files_are_ignored(tiny_archive):
     raw = imdb.read_imdb_reviews(tiny_archive, reviews_per_class=3)
-    assert not any(
-        "unlabelled" in text for split in raw.values() for text in split.texts
-    )
+    assert not any("unlabelled" in text for split in raw.values() for text in split.texts)
     assert raw["train"].ratings.tolist() == [2, 2, 2, 8, 8, 8]
 
 
@@ -36,9 +34,7 @@ def test_vocabulary_comes_from_the_training_split_only(tiny_archive):
     assert "wonderful" not in word_index.word_to_index
     assert word_index.decode(x_test[4]) == "<start> a <oov> film"
     # "great" (7 times) and "bad" (5 times) are the most frequent training words.
-    assert (
-        word_index.word_to_index["great"] == 3 and word_index.word_to_index["bad"] == 4
-    )
+    assert word_index.word_to_index["great"] == 3 and word_index.word_to_index["bad"] == 4
 
 
 def test_html_breaks_are_stripped_and_text_lowercased(tiny_archive):
@@ -47,9 +43,7 @@ def test_html_breaks_are_stripped_and_text_lowercased(tiny_archive):
 
 
 def test_num_words_limits_indices(tiny_archive):
-    (x_train, _), _, word_index = imdb.load_imdb(
-        tiny_archive, num_words=5, reviews_per_class=3
-    )
+    (x_train, _), _, word_index = imdb.load_imdb(tiny_archive, num_words=5, reviews_per_class=3)
     assert max(int(max(s)) for s in x_train) == 4
     assert OOV_INDEX in x_train[1] or OOV_INDEX in x_train[2]
     assert len(word_index) == 5
@@ -116,17 +110,13 @@ def test_truncated_archive_is_a_clear_error(tiny_archive, tmp_path):
 
 
 def test_checksum_listed_beside_the_archive_must_match(tiny_archive):
-    (tiny_archive.parent / "SHA256SUMS").write_text(
-        f"{'0' * 64}  {tiny_archive.name}\n"
-    )
+    (tiny_archive.parent / "SHA256SUMS").write_text(f"{'0' * 64}  {tiny_archive.name}\n")
     with pytest.raises(DataError, match="checksum"):
         load_tiny(tiny_archive)
 
 
 def test_missing_class_is_a_clear_error(tmp_path):
-    reviews = {
-        key: texts for key, texts in TINY_REVIEWS.items() if key != ("test", "neg")
-    }
+    reviews = {key: texts for key, texts in TINY_REVIEWS.items() if key != ("test", "neg")}
     archive = build_archive(tmp_path / "aclImdb_v1.tar.gz", reviews)
     with pytest.raises(DataError, match="test/neg is missing"):
         load_tiny(archive)

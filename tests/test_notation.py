@@ -118,9 +118,7 @@ def test_unknown_symbol_is_reported_with_its_position():
 def _factors(variable):
     one = st.just(1)
     powers = st.builds(Factor, st.just(""), variable, st.integers(1, 11), one, one)
-    exps = st.builds(
-        Factor, st.just("exp"), variable, st.integers(1, 3), st.integers(1, 20), one
-    )
+    exps = st.builds(Factor, st.just("exp"), variable, st.integers(1, 3), st.integers(1, 20), one)
     trig = st.builds(
         Factor,
         st.sampled_from(["sin", "cos"]),
@@ -214,19 +212,14 @@ def test_unknown_variable_of_differentiation_is_an_error():
 def test_notation_error_survives_pickling():
     """Worker processes send errors back to the parent by pickling them."""
     error = pickle.loads(pickle.dumps(NotationError("unknown symbol 'f'", "3f", 1)))
-    assert (error.position, str(error)) == (
-        1,
-        "unknown symbol 'f' at position 1 of '3f'",
-    )
+    assert (error.position, str(error)) == (1, "unknown symbol 'f' at position 1 of '3f'")
 
 
 def test_fast_check_agrees_with_sympy_alone(monkeypatch):
     """The memoised polynomial check must give SymPy's own verdict on right and wrong answers."""
     cases = [(line, True) for line in EXAMPLES] + [(line, False) for line in WRONG]
     fast = [is_correct_derivative(*parse_line(line)) for line, _ in cases]
-    monkeypatch.setattr(
-        notation, "_derivative_polynomial", lambda terms, variable: None
-    )
+    monkeypatch.setattr(notation, "_derivative_polynomial", lambda terms, variable: None)
     slow = [is_correct_derivative(*parse_line(line)) for line, _ in cases]
     assert fast == slow == [expected for _, expected in cases]
 
@@ -238,9 +231,7 @@ def test_fast_check_agrees_with_sympy_diff(terms, variable):
     expected = sympy.diff(notation.terms_to_sympy(terms), x)
     assert notation.terms_are_derivative(terms, variable, _from_sympy(expected))
     if expected != 0:
-        assert not notation.terms_are_derivative(
-            terms, variable, _from_sympy(2 * expected)
-        )
+        assert not notation.terms_are_derivative(terms, variable, _from_sympy(2 * expected))
 
 
 def _from_sympy(expression):
@@ -259,8 +250,6 @@ def _from_sympy(expression):
             inner, rest = base.args[0].as_coeff_Mul()
             rest, exponent = rest.as_base_exp()
             name = type(base).__name__
-            converted.append(
-                Factor(name, rest.name, int(exponent), int(inner), int(power))
-            )
+            converted.append(Factor(name, rest.name, int(exponent), int(inner), int(power)))
         terms.append(Term(int(coefficient), tuple(converted)))
     return tuple(terms)

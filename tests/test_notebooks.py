@@ -15,10 +15,7 @@ EXPECTED_OUTPUTS = json.loads((NOTEBOOKS_DIR / "expected_outputs.json").read_tex
 
 
 def test_there_are_notebooks():
-    assert [p.name for p in NOTEBOOKS][:2] == [
-        "01_imdb_data.ipynb",
-        "02_simple_rnn_vs_lstm.ipynb",
-    ]
+    assert [p.name for p in NOTEBOOKS][:2] == ["01_imdb_data.ipynb", "02_simple_rnn_vs_lstm.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -27,9 +24,7 @@ def test_committed_notebook_holds_no_outputs(path):
     for cell in notebook.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [], f"cell {cell.id} has outputs: strip them"
-            assert cell.execution_count is None, (
-                f"cell {cell.id} has an execution count"
-            )
+            assert cell.execution_count is None, f"cell {cell.id} has an execution count"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -57,7 +52,5 @@ def test_readme_lists_every_notebook_with_its_own_badge():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_checked_cells_have_expected_outputs(path):
     notebook = nbformat.read(path, as_version=4)
-    checked = {
-        c.id for c in notebook.cells if c.source.startswith("# NBVAL_CHECK_OUTPUT")
-    }
+    checked = {c.id for c in notebook.cells if c.source.startswith("# NBVAL_CHECK_OUTPUT")}
     assert checked == set(EXPECTED_OUTPUTS.get(path.name, {}))

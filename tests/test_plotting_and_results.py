@@ -29,13 +29,9 @@ def test_plot_helpers_draw_every_model():
     }
     figure = plotting.plot_learning_curves({"rnn": history, "lstm": history})
     assert [len(axis.lines) for axis in figure.axes] == [4, 4]
-    figure = plotting.plot_confusion_matrices(
-        {"rnn": [[5, 1], [2, 4]], "lstm": [[6, 0], [1, 5]]}
-    )
+    figure = plotting.plot_confusion_matrices({"rnn": [[5, 1], [2, 4]], "lstm": [[6, 0], [1, 5]]})
     assert [axis.get_title() for axis in figure.axes] == ["rnn", "lstm"]
-    figure = plotting.plot_roc_curves(
-        {"rnn": ([0, 1, 0, 1], [0.2, 0.9, 0.4, 0.6])}, {"rnn": 1.0}
-    )
+    figure = plotting.plot_roc_curves({"rnn": ([0, 1, 0, 1], [0.2, 0.9, 0.4, 0.6])}, {"rnn": 1.0})
     assert len(figure.axes[0].lines) == 2  # the model and the chance diagonal
     plt.close("all")
 
@@ -43,12 +39,8 @@ def test_plot_helpers_draw_every_model():
 def test_smoke_outputs_never_land_in_the_committed_folders(monkeypatch):
     monkeypatch.delenv(config.OUTPUT_ENV_VAR)
     monkeypatch.setenv(config.SMOKE_ENV_VAR, "1")
-    assert (
-        config.results_dir() == config.REPOSITORY_ROOT / "build" / "smoke" / "results"
-    )
-    assert (
-        config.figures_dir() == config.REPOSITORY_ROOT / "build" / "smoke" / "figures"
-    )
+    assert config.results_dir() == config.REPOSITORY_ROOT / "build" / "smoke" / "results"
+    assert config.figures_dir() == config.REPOSITORY_ROOT / "build" / "smoke" / "figures"
     assert config.models_dir() == config.REPOSITORY_ROOT / "build" / "smoke" / "models"
     monkeypatch.delenv(config.SMOKE_ENV_VAR)
     assert config.results_dir() == config.REPOSITORY_ROOT / "results"
@@ -62,15 +54,11 @@ def test_results_record_mode_environment_and_payload(monkeypatch):
     assert record["metric"] == 0.5 and record["config"] == {"seed": 3}
     assert record["hardware"]["cpu_count"] >= 1
     assert {"python", "tensorflow", "keras", "numpy"} <= set(record["packages"])
-    assert [p.name for p in path.parent.iterdir()] == [
-        "unit.json"
-    ]  # no temporary file left
+    assert [p.name for p in path.parent.iterdir()] == ["unit.json"]  # no temporary file left
     assert results.load_results("unit") == record
 
 
 def test_numpy_values_are_written_as_plain_json():
-    path = results.save_results(
-        "numpy", {"accuracy": np.float32(0.25), "counts": np.arange(3)}
-    )
+    path = results.save_results("numpy", {"accuracy": np.float32(0.25), "counts": np.arange(3)})
     record = json.loads(path.read_text())
     assert record["accuracy"] == 0.25 and record["counts"] == [0, 1, 2]

@@ -22,23 +22,15 @@ def readme_row(first_cell: str) -> str:
     return rows[0]
 
 
-@pytest.mark.parametrize(
-    ("model", "label"), [("simple_rnn", "SimpleRNN"), ("stacked_lstm", "Stacked LSTM")]
-)
+@pytest.mark.parametrize(("model", "label"), [("simple_rnn", "SimpleRNN"), ("stacked_lstm", "Stacked LSTM")])
 def test_results_table_matches_imdb_comparison(model, label):
     record = committed_results("imdb_comparison")["models"][model]
     cells = [cell.strip() for cell in readme_row(label).strip("|").split("|")]
     test = record["test"]
-    assert cells[1:4] == [
-        f"{test['accuracy']:.4f}",
-        f"{test['f1']:.4f}",
-        f"{test['roc_auc']:.4f}",
-    ]
+    assert cells[1:4] == [f"{test['accuracy']:.4f}", f"{test['f1']:.4f}", f"{test['roc_auc']:.4f}"]
     assert cells[4] == f"{record['parameters']:,}"
     assert cells[5] == f"{record['epochs_run']} (best: {record['best_epoch']})"
-    assert (
-        cells[6] == f"{sum(record['epoch_seconds']) / len(record['epoch_seconds']):.0f}"
-    )
+    assert cells[6] == f"{sum(record['epoch_seconds']) / len(record['epoch_seconds']):.0f}"
 
 
 def test_run_times_match_their_results():
@@ -46,19 +38,13 @@ def test_run_times_match_their_results():
     assert f"| {load['first_load_seconds']:.1f} s |" in readme_row("First IMDB load")
     assert f"| {load['second_load_seconds']:.2f} s |" in readme_row("Second IMDB load")
     runtimes = committed_results("notebook_runtimes")["seconds"]
-    assert f"| {runtimes['01_imdb_data.ipynb'] / 60:.1f} min |" in readme_row(
-        "Notebook 01"
-    )
+    assert f"| {runtimes['01_imdb_data.ipynb'] / 60:.1f} min |" in readme_row("Notebook 01")
     notebook_02 = committed_results("imdb_comparison")["notebook_seconds"]
     assert f"| {notebook_02 / 60:.1f} min |" in readme_row("Notebook 02")
-    assert f"| {runtimes['04_derivative_dataset.ipynb'] / 60:.1f} min |" in readme_row(
-        "Notebook 04"
-    )
+    assert f"| {runtimes['04_derivative_dataset.ipynb'] / 60:.1f} min |" in readme_row("Notebook 04")
     generation = committed_results("derivative_generation_time")
     assert generation["config"]["n"] == 1_000_000
-    assert f"| {generation['seconds']:.0f} s |" in readme_row(
-        "Generate and SymPy-check 1,000,000"
-    )
+    assert f"| {generation['seconds']:.0f} s |" in readme_row("Generate and SymPy-check 1,000,000")
 
 
 def test_second_load_is_under_three_seconds():

@@ -32,22 +32,16 @@ def test_num_words_counts_the_reserved_indices():
 
 
 def test_encode_decode_round_trip():
-    word_index = WordIndex.from_texts(
-        ["the film was great", "the plot was thin"], num_words=100
-    )
+    word_index = WordIndex.from_texts(["the film was great", "the plot was thin"], num_words=100)
     text = "The plot was GREAT."
     assert word_index.decode(word_index.encode(text)) == "<start> the plot was great"
-    assert (
-        word_index.decode(word_index.encode(text, add_start=False))
-        == "the plot was great"
-    )
+    assert word_index.decode(word_index.encode(text, add_start=False)) == "the plot was great"
 
 
 def test_decode_skips_padding_and_marks_unknown_words():
     word_index = WordIndex(["good"], num_words=10)
     assert (
-        word_index.decode([START_INDEX, 3, OOV_INDEX, PADDING_INDEX, PADDING_INDEX])
-        == "<start> good <oov>"
+        word_index.decode([START_INDEX, 3, OOV_INDEX, PADDING_INDEX, PADDING_INDEX]) == "<start> good <oov>"
     )
     assert word_index.decode([3, PADDING_INDEX], skip_padding=False) == "good <pad>"
 
