@@ -30,14 +30,18 @@ def input_gradient_norms(model: keras.Model, inputs, loss_fn=None, targets=None)
     each example's gradient is that of its own loss. Without `loss_fn`, L is the sum of the model
     outputs, and the gradient measured is that of the output itself. The model runs in inference
     mode (no dropout).
+
+    The gradient is computed on a float64 copy of the model: over hundreds of steps it can fall
+    below 1e-45, where float32 rounds it to zero and the ratio between steps would be lost.
     """
     inputs = np.asarray(inputs)
+    model = _float64_copy(model)
     with tf.GradientTape() as tape:
         if np.issubdtype(inputs.dtype, np.integer):
             # The tape follows the embedding's variable, so it can differentiate its output.
             vectors, outputs = _embedding_probe(model)(inputs, training=False)
         else:
-            vectors = tf.constant(inputs, dtype=tf.float32)
+            vectors = tf.constant(inputs, dtype=tf.float64)
             tape.watch(vectors)
             outputs = model(vectors, training=False)
         losses = outputs if loss_fn is None else _per_example_losses(loss_fn, targets, outputs)
@@ -60,6 +64,28 @@ def last_to_first_ratio(norms) -> float:
     norms = np.asarray(norms, dtype=np.float64)
     with np.errstate(divide="ignore"):
         return float(norms[-1] / norms[0])
+
+
+def _float64_copy(model: keras.Model) -> keras.Model:
+    """The same model with every layer computing and storing its weights in float64."""
+
+    def in_float64(layer):
+        settings = layer.get_config()
+        if isinstance(layer, keras.layers.Layer):  # Not the operations Keras adds for masks.
+            settings["dtype"] = "float64"
+        return layer.__class__.from_config(settings)
+
+    # Float inputs must be float64 too, or the gradient would pass through float32 at the input.
+    def input_like(tensor):
+        float_input = "float" in str(tensor.dtype)
+        return keras.Input(batch_shape=tensor.shape, dtype="float64" if float_input else tensor.dtype)
+
+    # A Sequential model has no `input` before it is called, but its `inputs` are known.
+    structure = model.inputs[0] if isinstance(model, keras.Sequential) else model.input
+    inputs = keras.tree.map_structure(input_like, structure)
+    copy = keras.models.clone_model(model, input_tensors=inputs, clone_function=in_float64)
+    copy.set_weights(model.get_weights())
+    return copy
 
 
 def _embedding_probe(model: keras.Model) -> keras.Model:

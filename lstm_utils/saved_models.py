@@ -45,3 +45,28 @@ def load_model(name: str, models_dir: Path | None, kind: str, trained_by: str):
     import keras
 
     return keras.saving.load_model(model_file, compile=False), json.loads(settings_file.read_text())
+
+
+def committed_models_dir(name: str) -> Path:
+    """The folder with the committed full-mode model `name` and its settings file.
+
+    A clone has both in the repository's `models/`. An installed package (as on Colab) has no
+    `models/`, so the two files are downloaded once from the repository on GitHub into the cache.
+    """
+    local = model_files(name, config.REPOSITORY_ROOT / "models")
+    if all(path.is_file() for path in local):
+        return local[0].parent
+    import keras
+
+    folder = config.cache_dir() / "models"
+    for path in local:
+        url = f"https://raw.githubusercontent.com/{config.GITHUB_REPOSITORY}/{config.GITHUB_BRANCH}/models/{path.name}"
+        try:
+            keras.utils.get_file(fname=path.name, origin=url, cache_dir=str(folder.parent), cache_subdir=folder.name)
+        except Exception as error:  # noqa: BLE001 - get_file raises bare Exceptions for network failures.
+            raise ModelNotFoundError(
+                f"The committed model {path.name} is not in {path.parent} and could not be downloaded "
+                f"from {url} ({error}). Clone the repository, or train the model yourself."
+            ) from None
+    return folder
+
