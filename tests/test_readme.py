@@ -49,3 +49,24 @@ def test_run_times_match_their_results():
 
 def test_second_load_is_under_three_seconds():
     assert committed_results("imdb_load_time")["second_load_seconds"] < 3
+
+
+def test_adding_problem_table_matches_its_results():
+    runs = committed_results("adding_problem")["runs"]
+    for length in sorted({run["T"] for run in runs}):
+        cells = [cell.strip() for cell in readme_row(f"T = {length} ").strip("|").split("|")]
+        mse = {run["model"]: run["test_mse"] for run in runs if run["T"] == length}
+        assert cells[1:] == [f"{mse[model]:.4f}" for model in ("simple_rnn", "lstm", "gru")]
+
+
+@pytest.mark.parametrize(("model", "label"), [("simple_rnn", "SimpleRNN"), ("lstm", "LSTM")])
+def test_gradient_ratios_match_their_results(model, label):
+    record = committed_results("gradient_flow")["models"][model]
+    cells = [cell.strip() for cell in readme_row(f"Gradient ratio, {label}").strip("|").split("|")]
+    assert cells[1:] == [f"{record['last_to_first_ratio_at_init']:.3g}", f"{record['last_to_first_ratio']:.3g}"]
+
+
+def test_notebook_03_run_time_matches_its_result():
+    runtimes = committed_results("notebook_runtimes")["seconds"]
+    assert f"| {runtimes['03_inside_the_lstm.ipynb'] / 60:.1f} min |" in readme_row("Notebook 03")
+
