@@ -1,0 +1,64 @@
+"""Time the `derive` command on test lines; writes results/derive_speed.json.
+
+    python benchmarks/derive_speed.py [N] [--beam B] [--models-dir DIR]
+
+Writes N lines (default 2,000) of notebook 05's test split, targets included, to a temporary
+file and times `python -m lstm_utils derive --file ... --out ...` end to end in a fresh process:
+start-up, model loading, batched decoding and the SymPy check of every answer. The target is
+2,000 lines in under 2 minutes on the README's 2-core CPU.
+"""
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from lstm_utils.derivative_dataset import load_dataset
+from lstm_utils.results import save_results
+
+DATASET_SIZE, DATASET_SEED = 1_000_000, 42  # Notebook 05's dataset.
+TARGET_LINES, TARGET_SECONDS = 2_000, 120
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", nargs="?", type=int, default=TARGET_LINES, help="test lines to derive")
+    parser.add_argument("--beam", type=int, default=1, help="beam width (1: greedy)")
+    parser.add_argument("--models-dir", default=None, help="folder with derivative_seq2seq.keras")
+    arguments = parser.parse_args()
+    lines = [example.line for example in load_dataset(DATASET_SIZE, DATASET_SEED)["test"][: arguments.n]]
+    with tempfile.TemporaryDirectory() as folder:
+        inputs, outputs = Path(folder) / "lines.txt", Path(folder) / "predictions.txt"
+        inputs.write_text("\n".join(lines) + "\n")
+        command = [sys.executable, "-m", "lstm_utils", "derive", "--file", str(inputs), "--out", str(outputs)]
+        command += ["--beam", str(arguments.beam)]
+        if arguments.models_dir:
+            command += ["--models-dir", arguments.models_dir]
+        started = time.perf_counter()
+        finished = subprocess.run(command, check=False, capture_output=True, text=True)
+        seconds = time.perf_counter() - started
+        if finished.returncode != 0:
+            sys.exit(f"derive failed with exit code {finished.returncode}: {finished.stderr.strip()[-500:]}")
+        predictions = outputs.read_text().splitlines()
+    targets = [line.split("=", 1)[1] for line in lines]
+    exact = sum(p == t for p, t in zip(predictions, targets)) / len(lines)
+    print(finished.stdout.strip().splitlines()[-1])
+    print(f"{len(lines):,} lines in {seconds:.1f} s (exact match {exact:.4f})")
+    path = save_results(
+        "derive_speed",
+        {
+            "config": {"lines": len(lines), "beam_width": arguments.beam, "dataset": [DATASET_SIZE, DATASET_SEED]},
+            "seconds": seconds,
+            "lines_per_second": len(lines) / seconds,
+            "exact_match": exact,
+            "target": {"lines": TARGET_LINES, "seconds": TARGET_SECONDS},
+            "target_met": len(lines) >= TARGET_LINES and seconds < TARGET_SECONDS,
+        },
+    )
+    print(f"written to {path}")
+
+
+if __name__ == "__main__":
+    main()
