@@ -38,7 +38,13 @@ def _native_stderr_silenced():
 def _sentiment(arguments) -> int:
     texts = arguments.texts
     if texts == ["-"]:
-        texts = [sys.stdin.read()]
+        data = sys.stdin.buffer.read()
+        try:
+            texts = [data.decode("utf-8")]
+        except UnicodeDecodeError as error:
+            raise LstmTutorialError(
+                f"standard input is not UTF-8 text (byte {data[error.start]:#04x} at offset {error.start})"
+            ) from None
     from .sentiment import SentimentModel
 
     with _native_stderr_silenced():
@@ -104,6 +110,7 @@ def _generate_derivatives(arguments) -> int:
 def _derive(arguments) -> int:
     from pathlib import Path
 
+    from .derivative_data import check_writable
     from .derive import derive, problem_from_function, problems_from_lines, score
     from .files import atomic_write_bytes
 
@@ -122,6 +129,8 @@ def _derive(arguments) -> int:
             where = f"line {problem.number}" if arguments.file else f"function {problem.number}"
             print(f"{where}: {problem.error}", file=sys.stderr)
 
+    if arguments.out:
+        check_writable(Path(arguments.out))
     from .seq2seq import load_seq2seq
 
     with _native_stderr_silenced():
@@ -129,7 +138,10 @@ def _derive(arguments) -> int:
         answers = derive(decoder, problems, arguments.beam)
     if arguments.out:
         text = "".join(f"{a.prediction or ''}\n" for a in answers)
-        atomic_write_bytes(Path(arguments.out), text.encode())
+        try:
+            atomic_write_bytes(Path(arguments.out), text.encode())
+        except OSError as error:
+            raise LstmTutorialError(f"cannot write {arguments.out}: {error.strerror}") from None
     else:
         for answer in answers:
             if answer.prediction is not None:

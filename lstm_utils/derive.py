@@ -30,10 +30,10 @@ class Problem(NamedTuple):
 def problem_from_function(function: str, variable: str | None, number: int = 1) -> Problem:
     """A function typed on the command line; `variable` may be left out when only one occurs."""
     try:
-        terms = parse_expression(function)
+        parse_expression(function)
     except NotationError as error:
         return Problem(number, None, str(error))
-    used = sorted({factor.variable for term in terms for factor in term.factors})
+    used = sorted(_variables(function))
     if variable is None:
         if len(used) != 1:
             found = ", ".join(used) if used else "none"
@@ -60,12 +60,21 @@ def problems_from_lines(lines: list[str]) -> list[Problem]:
 
 
 def _checked(problem: Problem) -> Problem:
-    """The model was trained on left sides of at most MAX_SIDE_LENGTH characters; refuse longer."""
-    left = format_line(problem.line.function, problem.line.variable)
+    """Refuse what the model never saw: a variable missing from the function, or a long input."""
+    line = problem.line
+    used = sorted(_variables(line.function))
+    if line.variable not in used:
+        message = f"{line.variable} does not occur in {line.function!r} (variables: {', '.join(used) or 'none'})"
+        return Problem(problem.number, None, message)
+    left = format_line(line.function, line.variable)
     if len(left) > MAX_SIDE_LENGTH:
         message = f"{left!r} is {len(left)} characters; the model reads at most {MAX_SIDE_LENGTH}"
         return Problem(problem.number, None, message)
     return problem
+
+
+def _variables(function: str) -> set[str]:
+    return {factor.variable for term in parse_expression(function) for factor in term.factors}
 
 
 class Answer(NamedTuple):

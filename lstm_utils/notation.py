@@ -473,4 +473,7 @@ class _Parser:
             end += 1
         if text[index] == "0" and end - index > 1:
             raise self.error("a number with a leading zero", index)
+        if end - index > MAX_SIDE_LENGTH:
+            # No line can hold it, and Python refuses to convert numbers of thousands of digits.
+            raise self.error(f"a number of {end - index} digits (a side has at most {MAX_SIDE_LENGTH} characters)", index)
         return int(text[index:end]), end

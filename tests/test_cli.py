@@ -124,3 +124,20 @@ def test_derive_without_a_model_or_input_fails_cleanly(tmp_path):
     assert result.returncode == 2 and "--file" in result.stderr
     result = run_cli("derive", "--models-dir", str(tmp_path), "--file", str(tmp_path / "missing.txt"))
     assert result.returncode == 1 and "cannot read" in result.stderr
+
+
+def test_derive_refuses_an_unwritable_out_before_loading_a_model(tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("")
+    result = run_cli("derive", "--models-dir", str(tmp_path), "3x^2", "--out", str(blocker / "predictions.txt"))
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: Cannot write") and "Traceback" not in result.stderr
+
+
+def test_sentiment_rejects_standard_input_that_is_not_utf8(models_dir):
+    result = subprocess.run(
+        [sys.executable, "-m", "lstm_utils", "sentiment", "--models-dir", str(models_dir), "-"],
+        input=b"great film \xff\xfe", capture_output=True, timeout=120, check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.decode().startswith("error: standard input is not UTF-8") and b"Traceback" not in result.stderr

@@ -57,3 +57,13 @@ def test_derive_predicts_valid_lines_in_one_batch_and_scores_them():
 def test_score_is_none_without_targets():
     answers = derive(ScriptedDecoder({"d(x^2)/dx": "2x"}), problems_from_lines(["d(x^2)/dx"]))
     assert score(answers) is None
+
+
+def test_a_variable_that_does_not_occur_is_refused():
+    assert "y does not occur in '3x^2' (variables: x)" in problem_from_function("3x^2", "y").error
+    assert "does not occur" in problems_from_lines(["d(3x^2)/dy"])[0].error
+
+
+def test_a_number_of_thousands_of_digits_is_malformed_not_a_crash():
+    problem = problem_from_function("9" * 5000 + "x", "x")
+    assert problem.line is None and "5000 digits" in problem.error
