@@ -1,11 +1,14 @@
 """Figures: one `save_fig` writes every plot to `figures/` at print quality and shows it."""
 
+import io
+
 import matplotlib.pyplot as plt
 import numpy as np
 import seaborn as sns
 from sklearn.metrics import roc_curve
 
 from . import config
+from .files import atomic_write_bytes
 
 DPI = 200
 
@@ -15,7 +18,9 @@ def save_fig(figure, name: str, show: bool = True) -> None:
     path = config.figures_dir() / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.tight_layout()
-    figure.savefig(path, dpi=DPI, bbox_inches="tight")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
+    atomic_write_bytes(path, buffer.getvalue())
     print(f"Saved {path}")
     if show:
         plt.show()

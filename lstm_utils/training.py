@@ -12,6 +12,7 @@ import numpy as np
 import tensorflow as tf
 
 from . import config
+from .files import atomic_write_bytes
 from .sequences import (
     bucket_by_length,
     bucket_width_for,
@@ -188,7 +189,7 @@ def fit_resumable(
         "epoch_seconds": epoch_seconds,
         "training_seconds": float(sum(epoch_seconds)),
     }
-    record_file.write_text(json.dumps({"fingerprint": fingerprint, "run": run}))
+    atomic_write_bytes(record_file, json.dumps({"fingerprint": fingerprint, "run": run}).encode())
     return run
 
 
