@@ -95,6 +95,40 @@ class EpochTimer(keras.callbacks.Callback):
         logs["epoch_seconds"] = time.perf_counter() - self._started
 
 
+class MonitorStateRestorer(keras.callbacks.Callback):
+    """Give early stopping and learning-rate schedules back what they saw before a restart.
+
+    Keras resets their best value and patience counter at the start of every `fit`, so a run
+    resumed from a checkpoint would otherwise wait `patience` epochs afresh, and a plateau
+    seen before the interruption would be forgotten. Runs after them in `on_train_begin` and
+    replays the logged history of each one's monitored metric.
+    """
+
+    def __init__(self, callbacks, history: dict[str, list[float]]):
+        super().__init__()
+        self.callbacks, self.history = callbacks, history
+
+    def on_train_begin(self, logs=None):
+        for callback in self.callbacks:
+            replay_monitor_history(callback, self.history.get(callback.monitor, []))
+
+
+def replay_monitor_history(callback, values: list[float]) -> None:
+    """Set `callback.best` and `callback.wait` as if it had seen `values`, epoch by epoch."""
+    higher_is_better = callback.mode == "max" or (callback.mode == "auto" and "loss" not in callback.monitor)
+    delta = abs(getattr(callback, "min_delta", 0.0))
+    reduces_learning_rate = isinstance(callback, keras.callbacks.ReduceLROnPlateau)
+    for value in values:
+        if callback.best is None or (
+            value > callback.best + delta if higher_is_better else value < callback.best - delta
+        ):
+            callback.best, callback.wait = value, 0
+        else:
+            callback.wait += 1
+            if reduces_learning_rate and callback.wait >= callback.patience:
+                callback.wait = 0  # It lowered the rate then; the optimizer state kept the new rate.
+
+
 def fit_resumable(
     model: keras.Model,
     train_data,
@@ -112,7 +146,8 @@ def fit_resumable(
       continues from its last finished epoch when started again.
     - The weights of the best epoch by `monitor` (higher is better) are kept and restored at
       the end; with `patience`, training stops once `monitor` has not improved for that many
-      epochs (counted from the last restart).
+      epochs, counted across restarts (early stopping and `ReduceLROnPlateau` callbacks are
+      given back the history they saw before an interruption).
     - A finished run is stored beside the checkpoints: calling again with the same model,
       optimizer, data size and epochs loads its weights and returns its record at once.
       Delete `build/.../checkpoints/<run_name>*` to train again from scratch.
@@ -168,6 +203,9 @@ def fit_resumable(
                 monitor=monitor, mode="max", patience=patience
             )
         )
+    watchers = [c for c in callbacks if isinstance(c, (keras.callbacks.EarlyStopping, keras.callbacks.ReduceLROnPlateau))]
+    if resuming and watchers:
+        callbacks.append(MonitorStateRestorer(watchers, _read_log(log_file)))
     model.fit(
         train_data,
         validation_data=validation_data,

@@ -7,6 +7,7 @@ from lstm_utils.training import (
     bucketed_dataset,
     fit_resumable,
     predict_probabilities,
+    replay_monitor_history,
     set_seeds,
 )
 
@@ -118,3 +119,35 @@ def test_fit_resumable_resumes_after_an_interruption_with_the_whole_history():
     assert (config.checkpoints_dir() / "cut.csv").read_text().splitlines()[
         1
     ] == first_epoch
+
+
+def test_early_stopping_remembers_the_epochs_before_a_restart():
+    stopping = keras.callbacks.EarlyStopping(monitor="val_accuracy", mode="max", patience=3)
+    stopping.on_train_begin()
+    replay_monitor_history(stopping, [0.5, 0.7, 0.6, 0.65])
+    assert (stopping.best, stopping.wait) == (0.7, 2)
+
+
+def test_a_plateau_already_acted_on_is_not_acted_on_again():
+    plateau = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", patience=1)
+    plateau.on_train_begin()
+    replay_monitor_history(plateau, [0.5, 0.4, 0.45])
+    assert (plateau.best, plateau.wait) == (0.4, 0)
+
+
+def test_a_resumed_fit_gives_plateau_callbacks_the_epochs_before_the_restart():
+    sequences, labels = tiny_sequences()
+    dataset = bucketed_dataset(sequences, labels, batch_size=8, maxlen=50)
+    with pytest.raises(KeyboardInterrupt):
+        fit_resumable(
+            tiny_model(), dataset, dataset, epochs=3, run_name="plateau", verbose=0,
+            extra_callbacks=[StopAtSecondEpoch()],
+        )
+    # The training loss falls, so its highest value is the first epoch's, logged before the cut.
+    highest_loss = keras.callbacks.ReduceLROnPlateau(monitor="loss", mode="max", patience=10)
+    run = fit_resumable(
+        tiny_model(), dataset, dataset, epochs=3, run_name="plateau", verbose=0, extra_callbacks=[highest_loss]
+    )
+    losses = run["history"]["loss"]
+    assert losses[0] == max(losses)
+    assert highest_loss.best == pytest.approx(losses[0])
