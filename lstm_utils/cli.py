@@ -66,6 +66,8 @@ def _sentiment(arguments) -> int:
 def _notebooks(arguments) -> int:
     if arguments.smoke:
         os.environ["LSTM_TUTORIAL_SMOKE"] = "1"
+    if arguments.fresh:
+        os.environ["LSTM_TUTORIAL_FRESH"] = "1"
     from .notebooks import run_notebooks
 
     seconds = run_notebooks(arguments.names)
@@ -184,6 +186,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     notebooks.add_argument("names", nargs="*", help="notebook file names (default: all)")
     notebooks.add_argument("--smoke", action="store_true", help="tiny data and epochs, as in CI")
+    notebooks.add_argument(
+        "--fresh", action="store_true",
+        help="train every model from scratch (default: finish interrupted trainings, reuse finished ones)",
+    )
     notebooks.set_defaults(handler=_notebooks)
 
     derivatives = commands.add_parser(

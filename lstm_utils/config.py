@@ -11,6 +11,7 @@ DATA_ENV_VAR = "LSTM_TUTORIAL_DATA"
 SMOKE_ENV_VAR = "LSTM_TUTORIAL_SMOKE"
 CACHE_ENV_VAR = "LSTM_TUTORIAL_CACHE"
 OUTPUT_ENV_VAR = "LSTM_TUTORIAL_OUTPUT"
+FRESH_ENV_VAR = "LSTM_TUTORIAL_FRESH"
 
 _PACKAGE_PARENT = Path(__file__).resolve().parent.parent
 # In a clone the package sits in the repository; installed from git (Colab) it does not, and
@@ -18,9 +19,18 @@ _PACKAGE_PARENT = Path(__file__).resolve().parent.parent
 REPOSITORY_ROOT = _PACKAGE_PARENT if (_PACKAGE_PARENT / "notebooks").is_dir() else Path.cwd()
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 def is_smoke_mode() -> bool:
     """True when `LSTM_TUTORIAL_SMOKE` asks for the tiny, fast configuration used by CI."""
-    return os.environ.get(SMOKE_ENV_VAR, "").strip().lower() in {"1", "true", "yes", "on"}
+    return _flag(SMOKE_ENV_VAR)
+
+
+def is_fresh_run() -> bool:
+    """True when `LSTM_TUTORIAL_FRESH` asks to train from scratch, ignoring checkpoints and finished runs."""
+    return _flag(FRESH_ENV_VAR)
 
 
 def run_mode() -> str:

@@ -9,6 +9,7 @@ import math
 import multiprocessing
 import os
 import random
+import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
@@ -28,6 +29,9 @@ from .notation import (
     parse_line,
     terms_are_derivative,
 )
+
+# Ten times the published dataset; a few GiB of memory while the lines are collected.
+MAX_LINES = 10_000_000
 
 # Share of each family among the lines, close to the public dataset this one imitates.
 FAMILY_WEIGHTS = {
@@ -68,8 +72,8 @@ def generate(
     (default: every core; 1 runs in this process) and are read back in order; the first `n`
     distinct lines are kept. A progress bar goes to standard error unless `progress` is False.
     """
-    if n <= 0:
-        raise LstmTutorialError(f"The number of lines must be positive, got {n}.")
+    if not 0 < n <= MAX_LINES:
+        raise LstmTutorialError(f"The number of lines must be from 1 to {MAX_LINES:,}, got {n:,}.")
     if processes is None:
         processes = os.cpu_count() or 1
     if processes <= 0:
@@ -197,8 +201,12 @@ def check_writable(path: Path) -> None:
     folder = path.parent
     while not folder.exists():
         folder = folder.parent
-    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
-        raise DataError(f"Cannot write {path}: {folder} is not a writable folder.")
+    # Trying is the only sure test: permission bits do not bind root, and /proc binds everyone.
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError:
+        raise DataError(f"Cannot write {path}: {folder} is not a writable folder.") from None
 
 
 def write_lines(path: Path, lines: list[str]) -> None:

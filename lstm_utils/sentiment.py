@@ -5,9 +5,11 @@ from pathlib import Path
 
 from .errors import LstmTutorialError
 from .saved_models import load_model, model_files, save_model
-from .text import WordIndex, tokenize
+from .text import OOV_INDEX, WordIndex, tokenize
 
 MODEL_NAME = "imdb_lstm"
+# The longest IMDB review has about 14,000 characters; far longer input is not a review.
+MAX_TEXT_CHARACTERS = 100_000
 
 
 def model_paths(models_dir: Path | None = None) -> tuple[Path, Path]:
@@ -35,8 +37,23 @@ class SentimentModel:
         from .training import predict_probabilities
 
         for text in texts:
-            if not tokenize(text):
-                raise LstmTutorialError(f"No words to classify in {text!r}.")
+            self._check(text)
         sequences = [self.word_index.encode(text) for text in texts]
         probabilities = predict_probabilities(self.model, sequences, self.maxlen, self.truncating)
         return [float(p) for p in probabilities]
+
+    def _check(self, text: str) -> None:
+        """Refuse text the model cannot say anything about, with the reason."""
+        if len(text) > MAX_TEXT_CHARACTERS:
+            raise LstmTutorialError(
+                f"The text has {len(text):,} characters; the limit is {MAX_TEXT_CHARACTERS:,} "
+                "(the longest IMDB review has about 14,000)."
+            )
+        if not tokenize(text):
+            raise LstmTutorialError(f"No words to classify in {text!r}.")
+        if all(index == OOV_INDEX for index in self.word_index.encode(text, add_start=False)):
+            shown = text if len(text) <= 60 else text[:57] + "..."
+            raise LstmTutorialError(
+                f"None of the words in {shown!r} is in the model's vocabulary of "
+                f"{self.word_index.num_words:,} words, so it has nothing to go on."
+            )

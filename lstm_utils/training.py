@@ -2,10 +2,10 @@
 
 import csv
 import hashlib
-import itertools
 import json
 import shutil
 import time
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -26,6 +26,25 @@ def set_seeds(seed: int) -> None:
     keras.utils.set_random_seed(seed)
 
 
+class BatchOrder:
+    """Numbers the passes over a dataset, so that pass `k` always draws the same batch order.
+
+    `fit_resumable` sets the next pass to the epoch a resumed run starts from, so a run that
+    was interrupted sees exactly the batches an uninterrupted one would have seen.
+    """
+
+    def __init__(self, seed: int, shuffle: bool):
+        self.seed, self.shuffle, self.next_pass = seed, shuffle, 0
+
+    def start_at(self, pass_number: int) -> None:
+        self.next_pass = pass_number
+
+    def take_seed(self) -> int | None:
+        """The seed of the pass about to start (`None`, shortest first, without shuffling)."""
+        pass_number, self.next_pass = self.next_pass, self.next_pass + 1
+        return self.seed + pass_number if self.shuffle else None
+
+
 def batches_dataset(
     lengths: np.ndarray,
     batch_size: int,
@@ -38,13 +57,13 @@ def batches_dataset(
 
     `make_batch(indices)` builds one batch from the example indices it is given. With
     `shuffle`, each pass over the data draws a new batch order from `seed` and the pass
-    number, so training is reproducible but does not repeat one order every epoch.
+    number, so training is reproducible but does not repeat one order every epoch. The
+    dataset's `batch_order` attribute says which pass comes next.
     """
-    passes = itertools.count()
+    order = BatchOrder(seed, shuffle)
 
     def generate():
-        pass_seed = seed + next(passes) if shuffle else None
-        for batch in bucket_by_length(lengths, batch_size, pass_seed):
+        for batch in bucket_by_length(lengths, batch_size, order.take_seed()):
             yield make_batch(batch)
 
     dataset = tf.data.Dataset.from_generator(
@@ -52,7 +71,9 @@ def batches_dataset(
     )
     # A known length lets Keras show progress bars with a total from the first epoch on.
     batches = -(-len(lengths) // batch_size)
-    return dataset.apply(tf.data.experimental.assert_cardinality(batches)).prefetch(2)
+    dataset = dataset.apply(tf.data.experimental.assert_cardinality(batches)).prefetch(2)
+    dataset.batch_order = order
+    return dataset
 
 
 def bucketed_dataset(
@@ -86,13 +107,65 @@ def bucketed_dataset(
 
 
 class EpochTimer(keras.callbacks.Callback):
-    """Adds the wall-clock seconds of every epoch to the logs, as `epoch_seconds`."""
+    """Adds the wall-clock seconds of every epoch to the logs, as `epoch_seconds`.
+
+    `carried_seconds` are added to the first epoch: the time it ran before an interruption.
+    """
+
+    def __init__(self, carried_seconds: float = 0.0):
+        super().__init__()
+        self.carried_seconds = carried_seconds
 
     def on_epoch_begin(self, epoch, logs=None):
-        self._started = time.perf_counter()
+        self._started = time.perf_counter() - self.carried_seconds
+        self.carried_seconds = 0.0
 
     def on_epoch_end(self, epoch, logs=None):
         logs["epoch_seconds"] = time.perf_counter() - self._started
+
+
+class MidEpochCheckpoint(keras.callbacks.Callback):
+    """Saves weights and optimizer state every `every_seconds` during an epoch.
+
+    Long epochs (an hour on a CPU) are then not lost to an interruption: `fit_resumable`
+    continues the epoch from the last batch saved. The files go once the epoch has ended
+    and its own checkpoint is written, so this callback must come after `BackupAndRestore`.
+    """
+
+    def __init__(self, folder: Path, every_seconds: float, resumed: dict | None = None):
+        super().__init__()
+        self.folder, self.every_seconds, self.resumed = folder, every_seconds, resumed
+
+    def on_train_begin(self, logs=None):
+        if self.resumed is not None:
+            if not self.model.optimizer.built:  # Nothing saved at an epoch's end has built it.
+                self.model.optimizer.build(self.model.trainable_variables)
+            self.model.load_weights(self.folder / self.resumed["weights"])
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch, self._last_saved = epoch, time.perf_counter()
+        resumed, self.resumed = self.resumed or {}, None
+        self._batches_before = resumed.get("batches", 0)
+        self._started = time.perf_counter() - resumed.get("seconds", 0.0)
+
+    def on_train_batch_end(self, batch, logs=None):
+        if time.perf_counter() - self._last_saved >= self.every_seconds:
+            self._save(self._batches_before + batch + 1)
+            self._last_saved = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _save(self, batches: int) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        weights = f"batch-{batches}.weights.h5"
+        self.model.save_weights(self.folder / weights)
+        seconds = time.perf_counter() - self._started
+        state = {"epoch": self._epoch, "batches": batches, "seconds": seconds, "weights": weights}
+        atomic_write_bytes(self.folder / "state.json", json.dumps(state).encode())
+        for older in self.folder.glob("batch-*.weights.h5"):
+            if older.name != weights:
+                older.unlink()
 
 
 class MonitorStateRestorer(keras.callbacks.Callback):
@@ -139,29 +212,37 @@ def fit_resumable(
     monitor: str = "val_accuracy",
     extra_callbacks: list | None = None,
     verbose: int = 1,
+    checkpoint_seconds: float | None = 600,
 ) -> dict:
     """`model.fit` that survives interruptions and is not repeated once it has finished.
 
-    - Every epoch is checkpointed (weights and optimizer state); a run killed half-way
-      continues from its last finished epoch when started again.
+    - Every epoch is checkpointed (weights and optimizer state), and within an epoch every
+      `checkpoint_seconds` too; a run killed half-way continues from the last batch saved
+      when started again, with the batches an uninterrupted run would have seen (for
+      datasets from `batches_dataset`). The training metrics of a resumed epoch cover the
+      batches after the restart; its `epoch_seconds` include the time before it.
     - The weights of the best epoch by `monitor` (higher is better) are kept and restored at
       the end; with `patience`, training stops once `monitor` has not improved for that many
       epochs, counted across restarts (early stopping and `ReduceLROnPlateau` callbacks are
       given back the history they saw before an interruption).
     - A finished run is stored beside the checkpoints: calling again with the same model,
       optimizer, data size and epochs loads its weights and returns its record at once.
-      Delete `build/.../checkpoints/<run_name>*` to train again from scratch.
+      Set `LSTM_TUTORIAL_FRESH=1` (or run `python -m lstm_utils notebooks --fresh`) to train
+      from scratch instead.
 
     Returns the per-epoch history (including epochs before a restart), epoch durations,
     total training time and the best epoch.
     """
     folder = config.checkpoints_dir()
     backup_dir, log_file = folder / run_name, folder / f"{run_name}.csv"
+    mid_epoch_dir = folder / f"{run_name}.mid-epoch"
     best_weights, record_file = (
         folder / f"{run_name}.best.weights.h5",
         folder / f"{run_name}.json",
     )
     fingerprint = _run_fingerprint(model, train_data, epochs, patience, monitor)
+    if config.is_fresh_run():
+        _remove(backup_dir, mid_epoch_dir, log_file, best_weights, record_file)
     finished = _finished_run(record_file, best_weights, fingerprint)
     if finished is not None:
         model.optimizer.build(
@@ -173,47 +254,58 @@ def fit_resumable(
         )
         return finished
 
-    resuming = backup_dir.is_dir() and any(backup_dir.iterdir()) and log_file.is_file()
-    if not resuming:
-        for stale in (backup_dir, log_file, best_weights, record_file):
-            shutil.rmtree(
-                stale, ignore_errors=True
-            ) if stale.is_dir() else stale.unlink(missing_ok=True)
-    backup_dir.mkdir(parents=True, exist_ok=True)
-    best_so_far = _read_log(log_file).get(monitor, []) if resuming else []
-    callbacks = [
-        EpochTimer(),
-        *(extra_callbacks or []),  # Before the log, so metrics they add are logged too.
-        keras.callbacks.ModelCheckpoint(
-            str(best_weights),
-            monitor=monitor,
-            mode="max",
-            save_best_only=True,
-            save_weights_only=True,
-            initial_value_threshold=max(best_so_far) if best_so_far else None,
-        ),
-        # A plain-text log of every finished epoch, handy for watching a long headless run.
-        keras.callbacks.CSVLogger(str(log_file), append=resuming),
-        # Last, so an epoch is checkpointed only once it is logged.
-        keras.callbacks.BackupAndRestore(str(backup_dir)),
-    ]
-    if patience is not None:
-        callbacks.append(
-            keras.callbacks.EarlyStopping(
-                monitor=monitor, mode="max", patience=patience
-            )
-        )
-    watchers = [c for c in callbacks if isinstance(c, (keras.callbacks.EarlyStopping, keras.callbacks.ReduceLROnPlateau))]
-    if resuming and watchers:
-        callbacks.append(MonitorStateRestorer(watchers, _read_log(log_file)))
-    model.fit(
-        train_data,
-        validation_data=validation_data,
-        epochs=epochs,
-        callbacks=callbacks,
-        shuffle=False,  # The datasets shuffle themselves, reproducibly.
-        verbose=verbose,
+    resuming = log_file.is_file() and (
+        (backup_dir.is_dir() and any(backup_dir.iterdir())) or (mid_epoch_dir / "state.json").is_file()
     )
+    if not resuming:
+        _remove(backup_dir, mid_epoch_dir, log_file, best_weights, record_file)
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    # A resumed epoch is finished in a `fit` of its own, on the batches it had not yet seen.
+    while True:
+        first_epoch = _epochs_checkpointed(backup_dir)
+        mid_epoch = _mid_epoch_state(mid_epoch_dir, first_epoch)
+        batch_order = getattr(train_data, "batch_order", None)
+        if batch_order is not None:
+            batch_order.start_at(first_epoch)
+        log = _read_log(log_file) if log_file.is_file() else {}
+        best_so_far = log.get(monitor, [])
+        callbacks = [
+            EpochTimer(mid_epoch["seconds"] if mid_epoch else 0.0),
+            *(extra_callbacks or []),  # Before the log, so metrics they add are logged too.
+            keras.callbacks.ModelCheckpoint(
+                str(best_weights),
+                monitor=monitor,
+                mode="max",
+                save_best_only=True,
+                save_weights_only=True,
+                initial_value_threshold=max(best_so_far) if best_so_far else None,
+            ),
+            # A plain-text log of every finished epoch, handy for watching a long headless run.
+            keras.callbacks.CSVLogger(str(log_file), append=bool(log)),
+            # After the log, so an epoch is checkpointed only once it is logged.
+            keras.callbacks.BackupAndRestore(str(backup_dir), delete_checkpoint=False),
+        ]
+        if checkpoint_seconds is not None:
+            callbacks.append(MidEpochCheckpoint(mid_epoch_dir, checkpoint_seconds, mid_epoch))
+        if patience is not None:
+            callbacks.append(
+                keras.callbacks.EarlyStopping(
+                    monitor=monitor, mode="max", patience=patience
+                )
+            )
+        watchers = [c for c in callbacks if isinstance(c, (keras.callbacks.EarlyStopping, keras.callbacks.ReduceLROnPlateau))]
+        if log and watchers:
+            callbacks.append(MonitorStateRestorer(watchers, log))
+        model.fit(
+            train_data.skip(mid_epoch["batches"]) if mid_epoch else train_data,
+            validation_data=validation_data,
+            epochs=first_epoch + 1 if mid_epoch else epochs,
+            callbacks=callbacks,
+            shuffle=False,  # The datasets shuffle themselves, reproducibly.
+            verbose=verbose,
+        )
+        if not mid_epoch or model.stop_training or first_epoch + 1 >= epochs:
+            break
     model.load_weights(best_weights)
     shutil.rmtree(backup_dir, ignore_errors=True)
     log = _read_log(log_file)
@@ -229,6 +321,28 @@ def fit_resumable(
     }
     atomic_write_bytes(record_file, json.dumps({"fingerprint": fingerprint, "run": run}).encode())
     return run
+
+
+def _remove(*paths: Path) -> None:
+    for path in paths:
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+
+
+def _epochs_checkpointed(backup_dir: Path) -> int:
+    """How many epochs `BackupAndRestore` has saved, so the epoch a resumed run starts at."""
+    metadata = backup_dir / "training_metadata.json"
+    return json.loads(metadata.read_text())["epoch"] if metadata.is_file() else 0
+
+
+def _mid_epoch_state(folder: Path, epoch: int) -> dict | None:
+    """The last mid-epoch save of `epoch`, or `None` if there is none to continue from."""
+    state_file = folder / "state.json"
+    if not state_file.is_file():
+        return None
+    state = json.loads(state_file.read_text())
+    if state["epoch"] != epoch or not (folder / state["weights"]).is_file():
+        return None
+    return state
 
 
 def _run_fingerprint(model, train_data, epochs, patience, monitor) -> str:

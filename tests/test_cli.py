@@ -75,6 +75,18 @@ def test_text_without_words_is_rejected(models_dir):
     assert "No words to classify" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_text_of_unknown_words_only_is_rejected(models_dir):
+    result = run_cli("sentiment", "--models-dir", str(models_dir), "zyzzyva quux")
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "None of the words in 'zyzzyva quux'" in result.stderr
+
+
+def test_a_megabyte_of_text_is_rejected_with_the_limit(models_dir):
+    result = run_cli("sentiment", "--models-dir", str(models_dir), "-", stdin="a great film " * 80_000)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "1,040,000 characters; the limit is 100,000" in result.stderr
+
+
 def test_help_and_usage_errors():
     assert run_cli("sentiment", "--help").returncode == 0
     assert run_cli().returncode == 2

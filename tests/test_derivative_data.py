@@ -4,6 +4,7 @@ import os
 import random
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -112,9 +113,12 @@ def test_a_pair_that_fails_verification_stops_the_run(monkeypatch):
         generate(5, seed=0, processes=1, progress=False)
 
 
-@pytest.mark.parametrize(("n", "processes"), [(0, 1), (-3, 1), (10, 0)])
-def test_bad_counts_are_refused(n, processes):
-    with pytest.raises(LstmTutorialError, match="must be positive"):
+@pytest.mark.parametrize(
+    ("n", "processes", "message"),
+    [(0, 1, "from 1 to"), (-3, 1, "from 1 to"), (10**9, 1, "from 1 to"), (10, 0, "must be positive")],
+)
+def test_bad_counts_are_refused(n, processes, message):
+    with pytest.raises(LstmTutorialError, match=message):
         generate(n, seed=0, processes=processes, progress=False)
 
 
@@ -177,16 +181,24 @@ def test_cli_writes_the_lines_the_splits_and_a_summary(tmp_path):
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["--n", "0"], "must be positive"),
+        (["--n", "0"], "must be from 1 to 10,000,000, got 0"),
+        (["--n", "-3"], "must be from 1 to 10,000,000, got -3"),
+        (["--n", "1000000000"], "must be from 1 to 10,000,000, got 1,000,000,000"),
         (["--n", "5", "--processes", "0"], "must be positive"),
         (["--n", "5", "--out-under-a-file"], "is not a writable folder"),
         (["--n", "5", "--out-is-a-folder"], "it is a folder"),
+        (["--n", "5", "--out-in-proc"], "/proc is not a writable folder"),
     ],
 )
 def test_cli_errors_are_one_line(tmp_path, arguments, message):
     blocker = tmp_path / "file.txt"
     blocker.write_text("")
-    out = {"--out-under-a-file": blocker / "data.txt", "--out-is-a-folder": tmp_path}
+    # Nobody, root included, can create files in /proc, whatever its permission bits say.
+    out = {
+        "--out-under-a-file": blocker / "data.txt",
+        "--out-is-a-folder": tmp_path,
+        "--out-in-proc": Path("/proc/lstm_tutorial_test/data.txt"),
+    }
     flags = [a for a in arguments if a not in out]
     target = next((out[a] for a in arguments if a in out), tmp_path / "data.txt")
     result = run_cli(*flags, "--out", str(target))

@@ -109,6 +109,19 @@ def test_truncated_archive_is_a_clear_error(tiny_archive, tmp_path):
         load_tiny(truncated)
 
 
+def test_empty_archive_file_is_a_clear_error(tmp_path):
+    archive = tmp_path / "aclImdb_v1.tar.gz"
+    archive.write_bytes(b"")
+    with pytest.raises(DataError, match="corrupt, truncated"):
+        load_tiny(archive)
+
+
+def test_archive_of_something_else_is_a_clear_error(tmp_path):
+    archive = build_archive(tmp_path / "aclImdb_v1.tar.gz", reviews={}, extra_files={"photos/cat.txt": "meow"})
+    with pytest.raises(DataError, match="train/neg is missing"):
+        load_tiny(archive)
+
+
 def test_checksum_listed_beside_the_archive_must_match(tiny_archive):
     (tiny_archive.parent / "SHA256SUMS").write_text(f"{'0' * 64}  {tiny_archive.name}\n")
     with pytest.raises(DataError, match="checksum"):

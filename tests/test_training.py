@@ -92,6 +92,16 @@ def test_fit_resumable_trains_again_when_the_settings_change():
     assert run["epochs_run"] == 2
 
 
+def test_a_fresh_run_trains_again_from_scratch(monkeypatch):
+    sequences, labels = tiny_sequences()
+    dataset = bucketed_dataset(sequences, labels, batch_size=8, maxlen=50)
+    fit_resumable(tiny_model(), dataset, dataset, epochs=1, run_name="again", verbose=0)
+    monkeypatch.setenv(config.FRESH_ENV_VAR, "1")
+    counter = CountBatches()
+    run = fit_resumable(tiny_model(), dataset, dataset, epochs=1, run_name="again", verbose=0, extra_callbacks=[counter])
+    assert counter.trained == 5 and run["epochs_run"] == 1
+
+
 class StopAtSecondEpoch(keras.callbacks.Callback):
     def on_epoch_begin(self, epoch, logs=None):
         if epoch == 1:
@@ -151,3 +161,60 @@ def test_a_resumed_fit_gives_plateau_callbacks_the_epochs_before_the_restart():
     losses = run["history"]["loss"]
     assert losses[0] == max(losses)
     assert highest_loss.best == pytest.approx(losses[0])
+
+
+def test_a_dataset_told_to_start_at_a_later_pass_draws_that_pass_order():
+    sequences, labels = tiny_sequences()
+    labels = np.arange(len(labels), dtype=np.int32)
+    fresh = bucketed_dataset(sequences, labels, batch_size=8, maxlen=50, seed=1)
+    third_pass = [[int(y) for _, y_batch in fresh for y in y_batch] for _ in range(3)][2]
+    resumed = bucketed_dataset(sequences, labels, batch_size=8, maxlen=50, seed=1)
+    resumed.batch_order.start_at(2)
+    assert [int(y) for _, y_batch in resumed for y in y_batch] == third_pass
+
+
+class StopWithinAnEpoch(keras.callbacks.Callback):
+    def __init__(self, epoch, batch):
+        super().__init__()
+        self.epoch, self.batch = epoch, batch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.current_epoch = epoch
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if (self.current_epoch, batch) == (self.epoch, self.batch):
+            raise KeyboardInterrupt
+
+
+class CountBatches(keras.callbacks.Callback):
+    def on_train_begin(self, logs=None):
+        self.trained = getattr(self, "trained", 0)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.trained += 1
+
+
+@pytest.mark.parametrize("cut_epoch", [0, 1])
+def test_a_run_cut_within_an_epoch_continues_from_the_last_batch_saved(cut_epoch):
+    sequences, labels = tiny_sequences()
+    dataset = bucketed_dataset(sequences, labels, batch_size=8, maxlen=50)
+    validation = bucketed_dataset(sequences, labels, batch_size=8, maxlen=50, shuffle=False)
+    uninterrupted = tiny_model()
+    expected = fit_resumable(uninterrupted, dataset, validation, epochs=3, run_name="whole", verbose=0)
+
+    with pytest.raises(KeyboardInterrupt):
+        fit_resumable(
+            tiny_model(), dataset, validation, epochs=3, run_name="cut_within", verbose=0,
+            checkpoint_seconds=0, extra_callbacks=[StopWithinAnEpoch(cut_epoch, batch=3)],
+        )
+    resumed_model, counter = tiny_model(), CountBatches()
+    run = fit_resumable(
+        resumed_model, dataset, validation, epochs=3, run_name="cut_within", verbose=0,
+        checkpoint_seconds=0, extra_callbacks=[counter],
+    )
+    # Five batches per epoch: the three before the cut are not trained again.
+    assert counter.trained == 3 * 5 - (cut_epoch * 5 + 3)
+    np.testing.assert_allclose(run["history"]["val_loss"], expected["history"]["val_loss"], rtol=1e-5)
+    for resumed, whole in zip(resumed_model.get_weights(), uninterrupted.get_weights()):
+        np.testing.assert_allclose(resumed, whole, rtol=1e-5, atol=1e-6)
+    assert not (config.checkpoints_dir() / "cut_within.mid-epoch").exists()
