@@ -2,6 +2,9 @@
 
 import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -38,9 +41,34 @@ def test_notebook_has_one_title_and_a_badge_to_itself(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_setup_cell_installs_this_repository_on_colab(path):
-    notebook = nbformat.read(path, as_version=4)
-    setup = next(c.source for c in notebook.cells if "google.colab" in c.source)
+    setup = setup_cell(path)
     assert f"git+https://github.com/{config.GITHUB_REPOSITORY}" in setup
+
+
+def setup_cell(path):
+    notebook = nbformat.read(path, as_version=4)
+    return next(c.source for c in notebook.cells if "google.colab" in c.source)
+
+
+@pytest.mark.parametrize("start_in", ["notebooks", ".", "lstm_utils"])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_setup_cell_finds_the_package_of_a_clone_without_it_installed(path, start_in):
+    # `python -S` skips site-packages, so the editable install of lstm_utils is out of sight.
+    probe = setup_cell(path) + "\nimport lstm_utils\nprint(lstm_utils.__file__)"
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", probe], cwd=config.REPOSITORY_ROOT / start_in,
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert Path(result.stdout.strip()) == config.REPOSITORY_ROOT / "lstm_utils" / "__init__.py"
+
+
+def test_setup_cell_outside_a_clone_says_how_to_install(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", setup_cell(NOTEBOOKS[0])], cwd=tmp_path,
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert result.returncode == 1 and "pip install -e ." in result.stderr.strip().splitlines()[-1]
 
 
 def test_readme_lists_every_notebook_with_its_own_badge():
