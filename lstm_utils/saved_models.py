@@ -34,8 +34,14 @@ def save_model(model, settings: dict, name: str, models_dir: Path | None = None)
 
 
 def load_model(name: str, models_dir: Path | None, kind: str, trained_by: str):
-    """The model and its settings; a clear error naming the notebook `trained_by` when missing."""
+    """The model and its settings; a clear error naming the notebook `trained_by` when missing.
+
+    Without `models_dir`, a model trained here (`models/`) comes first, then the committed one
+    (downloaded once when the package is installed without a clone, as on Colab).
+    """
     model_file, settings_file = model_files(name, models_dir)
+    if models_dir is None and not (model_file.is_file() and settings_file.is_file()):
+        model_file, settings_file = model_files(name, committed_models_dir(name))
     missing = [str(path) for path in (model_file, settings_file) if not path.is_file()]
     if missing:
         raise ModelNotFoundError(
@@ -60,13 +66,20 @@ def committed_models_dir(name: str) -> Path:
 
     folder = config.cache_dir() / "models"
     for path in local:
+        if (folder / path.name).is_file():
+            continue
         url = f"https://raw.githubusercontent.com/{config.GITHUB_REPOSITORY}/{config.GITHUB_BRANCH}/models/{path.name}"
+        # Downloaded under a temporary name and renamed once complete: a download killed half-way
+        # leaves no file that could pass for the model.
+        partial = folder / f".{path.name}.part"
+        partial.unlink(missing_ok=True)
         try:
-            keras.utils.get_file(fname=path.name, origin=url, cache_dir=str(folder.parent), cache_subdir=folder.name)
+            keras.utils.get_file(fname=partial.name, origin=url, cache_dir=str(folder.parent), cache_subdir=folder.name)
         except Exception as error:  # noqa: BLE001 - get_file raises bare Exceptions for network failures.
             raise ModelNotFoundError(
                 f"The committed model {path.name} is not in {path.parent} and could not be downloaded "
                 f"from {url} ({error}). Clone the repository, or train the model yourself."
             ) from None
+        partial.replace(folder / path.name)
     return folder
 

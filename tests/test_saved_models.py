@@ -8,6 +8,7 @@ import pytest
 from lstm_utils import config
 from lstm_utils.errors import ModelNotFoundError
 from lstm_utils.saved_models import committed_models_dir
+from lstm_utils.sentiment import SentimentModel
 
 
 def test_a_clone_reads_the_committed_model_in_place(monkeypatch):
@@ -32,6 +33,32 @@ def test_without_a_clone_the_files_are_downloaded_from_github_once(monkeypatch, 
     assert sorted(p.name for p in folder.iterdir()) == ["imdb_lstm.keras", "imdb_lstm_vocabulary.json"]
     base = f"https://raw.githubusercontent.com/{config.GITHUB_REPOSITORY}/{config.GITHUB_BRANCH}/models/"
     assert requested == [base + "imdb_lstm.keras", base + "imdb_lstm_vocabulary.json"]
+    assert committed_models_dir("imdb_lstm") == folder and len(requested) == 2
+
+
+def test_a_download_killed_half_way_is_fetched_again(monkeypatch, tmp_path):
+    monkeypatch.setattr(config, "REPOSITORY_ROOT", tmp_path / "not_a_clone")
+    folder = config.cache_dir() / "models"
+    folder.mkdir(parents=True)
+    (folder / ".imdb_lstm.keras.part").write_text("half of the wei")
+
+    def fake_get_file(fname, origin, cache_dir, cache_subdir):
+        path = Path(cache_dir) / cache_subdir / fname
+        assert not path.exists(), "a partial file was offered as finished"
+        path.write_text("weights")
+        return str(path)
+
+    monkeypatch.setattr(keras.utils, "get_file", fake_get_file)
+    committed_models_dir("imdb_lstm")
+    assert (folder / "imdb_lstm.keras").read_text() == "weights"
+    assert not list(folder.glob(".*.part"))
+
+
+def test_commands_fall_back_on_the_committed_model(monkeypatch, tmp_path):
+    monkeypatch.setenv(config.OUTPUT_ENV_VAR, str(tmp_path / "nothing_trained_here"))
+    monkeypatch.setattr(keras.utils, "get_file", lambda **_: pytest.fail("a clone needs no download"))
+    model = SentimentModel()
+    assert 0 <= model.predict(["a wonderful, moving film"])[0] <= 1
 
 
 def test_a_failed_download_is_a_clear_error(monkeypatch, tmp_path):
