@@ -124,6 +124,25 @@ class EpochTimer(keras.callbacks.Callback):
         logs["epoch_seconds"] = time.perf_counter() - self._started
 
 
+class BestWeights(keras.callbacks.Callback):
+    """Keeps the weights of the epoch with the highest `monitor`, written atomically.
+
+    Unlike `ModelCheckpoint`, a kill while the file is written leaves the previous best whole.
+    """
+
+    def __init__(self, path: Path, monitor: str, best: float | None = None):
+        super().__init__()
+        self.path, self.monitor, self.best = path, monitor, best
+
+    def on_epoch_end(self, epoch, logs=None):
+        value = logs[self.monitor]
+        if self.best is None or value > self.best:
+            self.best = value
+            temporary = self.path.with_name(f".tmp.{self.path.name}")
+            self.model.save_weights(temporary)
+            temporary.replace(self.path)
+
+
 class MidEpochCheckpoint(keras.callbacks.Callback):
     """Saves weights and optimizer state every `every_seconds` during an epoch.
 
@@ -272,18 +291,12 @@ def fit_resumable(
         callbacks = [
             EpochTimer(mid_epoch["seconds"] if mid_epoch else 0.0),
             *(extra_callbacks or []),  # Before the log, so metrics they add are logged too.
-            keras.callbacks.ModelCheckpoint(
-                str(best_weights),
-                monitor=monitor,
-                mode="max",
-                save_best_only=True,
-                save_weights_only=True,
-                initial_value_threshold=max(best_so_far) if best_so_far else None,
-            ),
+            BestWeights(best_weights, monitor, max(best_so_far) if best_so_far else None),
             # A plain-text log of every finished epoch, handy for watching a long headless run.
             keras.callbacks.CSVLogger(str(log_file), append=bool(log)),
             # After the log, so an epoch is checkpointed only once it is logged.
-            keras.callbacks.BackupAndRestore(str(backup_dir), delete_checkpoint=False),
+            # With a second copy, so a kill while one is being written leaves the other.
+            keras.callbacks.BackupAndRestore(str(backup_dir), delete_checkpoint=False, double_checkpoint=True),
         ]
         if checkpoint_seconds is not None:
             callbacks.append(MidEpochCheckpoint(mid_epoch_dir, checkpoint_seconds, mid_epoch))
