@@ -136,7 +136,8 @@ def _derive(arguments) -> int:
     from .seq2seq import load_seq2seq
 
     with _native_stderr_silenced():
-        decoder = load_seq2seq(arguments.models_dir)
+        # Nothing to predict when every input is malformed: the model is not even loaded.
+        decoder = load_seq2seq(arguments.models_dir) if any(p.line for p in problems) else None
         answers = derive(decoder, problems, arguments.beam)
     if arguments.out:
         text = "".join(f"{a.prediction or ''}\n" for a in answers)

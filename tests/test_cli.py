@@ -146,6 +146,29 @@ def test_derive_refuses_an_unwritable_out_before_loading_a_model(tmp_path):
     assert result.stderr.startswith("error: Cannot write") and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("function", "flags", "message"),
+    [
+        ("", [], "position 0"),
+        ("3x^2+(x", [], "position"),
+        ("tan(x)", [], "position 0"),
+        ("4log(x)", [], "position 1"),
+        ("4z^3*cos(2m^5)", [], "say which variable with --var (variables in '4z^3*cos(2m^5)': m, z)"),
+        ("3x^2", ["--var", "y"], "y does not occur in '3x^2'"),
+        ("7" * 300 + "x", [], "300 digits"),
+        ("19x^11+18x^10+17x^9+16x^8+15x^7", [], "the model reads at most 30"),
+        ("3x²", [], "found '²' at position 2"),
+        ("3é^2", [], "position 1"),
+    ],
+)
+def test_derive_answers_each_bad_function_with_one_line(tmp_path, function, flags, message):
+    # No model folder is needed: with nothing valid to predict, no model is loaded.
+    result = run_cli("derive", "--models-dir", str(tmp_path), function, *flags)
+    assert result.returncode == 3 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("function 1: ") and message in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_sentiment_rejects_standard_input_that_is_not_utf8(models_dir):
     result = subprocess.run(
         [sys.executable, "-m", "lstm_utils", "sentiment", "--models-dir", str(models_dir), "-"],
