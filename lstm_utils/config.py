@@ -64,11 +64,15 @@ def models_dir() -> Path:
     return output_root() / "models"
 
 
-def checkpoints_dir() -> Path:
-    """Per-epoch training checkpoints and logs; never committed."""
+def scratch_dir() -> Path:
+    """Working files of a run that are never committed: `build/full/` in full mode, else the output root."""
     root = output_root()
-    scratch = REPOSITORY_ROOT / "build" / "full" if root == REPOSITORY_ROOT else root
-    return scratch / "checkpoints"
+    return REPOSITORY_ROOT / "build" / "full" if root == REPOSITORY_ROOT else root
+
+
+def checkpoints_dir() -> Path:
+    """Per-epoch training checkpoints and logs."""
+    return scratch_dir() / "checkpoints"
 
 
 def cache_dir() -> Path:

@@ -55,11 +55,11 @@ def _memory_gib() -> float | None:
         return None
 
 
-def save_results(experiment: str, payload: dict) -> Path:
+def save_results(experiment: str, payload: dict, folder: Path | None = None) -> Path:
     """Write `results/<experiment>.json` atomically, stamped with mode, time and environment.
 
     Smoke runs go to `build/smoke/results/` (see `config.output_root`), so they never replace a
-    committed full-mode result.
+    committed full-mode result. `folder` puts the file elsewhere; a `"mode"` in `payload` wins.
     """
     record = {
         "experiment": experiment,
@@ -69,7 +69,7 @@ def save_results(experiment: str, payload: dict) -> Path:
         "hardware": hardware_info(),
         "packages": package_versions(),
     }
-    path = config.results_dir() / f"{experiment}.json"
+    path = (folder or config.results_dir()) / f"{experiment}.json"
     atomic_write_bytes(path, (json.dumps(record, indent=2, default=_to_builtin) + "\n").encode())
     return path
 
