@@ -120,13 +120,15 @@ def seq2seq_dataset(
 
 
 def build_seq2seq(
-    vocabulary_size, embedding_dim=64, encoder_units=128, decoder_units=256
+    vocabulary_size, embedding_dim=64, encoder_units=128, decoder_units=256, encoder_layers=1
 ):
     """Bidirectional LSTM encoder, LSTM decoder with dot-product (Luong) attention.
 
-    The decoder starts from the encoder's final forward and backward states, so its size is
-    twice the encoder's. At every output step it attends over all encoder positions; the
-    attention weights are what notebook 05 draws as heat maps.
+    The decoder starts from the top encoder layer's final forward and backward states, so its
+    size is twice the encoder's. At every output step it attends over all encoder positions;
+    the attention weights are what notebook 05 draws as heat maps. With `encoder_layers` > 1,
+    lower bidirectional layers (`encoder_lower_1`, ...) feed the top one (`encoder`), so each
+    position can combine what both directions saw before the decoder reads it.
     """
     import keras
     from keras import layers
@@ -141,6 +143,8 @@ def build_seq2seq(
     source_embedded = layers.Embedding(
         vocabulary_size, embedding_dim, mask_zero=True, name="source_embedding"
     )(source)
+    for number in range(1, encoder_layers):
+        source_embedded = _lower_encoder(encoder_units, number)(source_embedded)
     encoder = layers.Bidirectional(
         layers.LSTM(encoder_units, return_sequences=True, return_state=True),
         name="encoder",
@@ -171,6 +175,14 @@ def build_seq2seq(
     return keras.Model([source, target_in], next_token, name="derivative_seq2seq")
 
 
+def _lower_encoder(units: int, number: int):
+    from keras import layers
+
+    return layers.Bidirectional(
+        layers.LSTM(units, return_sequences=True), name=f"encoder_lower_{number}"
+    )
+
+
 class Seq2SeqDecoder:
     """Greedy and beam-search decoding with the layers of a trained `build_seq2seq` model."""
 
@@ -182,6 +194,8 @@ class Seq2SeqDecoder:
         self.max_length = max_length
         layer = model.get_layer
         self._source_embedding = layer("source_embedding")
+        lower = [candidate for candidate in model.layers if candidate.name.startswith("encoder_lower_")]
+        self._lower_encoders = sorted(lower, key=lambda encoder: int(encoder.name.rsplit("_", 1)[1]))
         self._encoder = layer("encoder")
         self._target_embedding = layer("target_embedding")
         self._decoder = layer("decoder")
@@ -196,6 +210,8 @@ class Seq2SeqDecoder:
 
         mask = tf.not_equal(source, 0)
         embedded = self._source_embedding(source)
+        for lower in self._lower_encoders:
+            embedded = lower(embedded, mask=mask)
         outputs, forward_h, forward_c, backward_h, backward_c = self._encoder(
             embedded, mask=mask
         )

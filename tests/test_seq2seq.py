@@ -29,11 +29,11 @@ def vocabulary():
     return TokenVocabulary.from_texts(LINES)
 
 
-@pytest.fixture(scope="module")
-def decoder(vocabulary):
+@pytest.fixture(scope="module", params=[1, 2], ids=["one encoder layer", "two encoder layers"])
+def decoder(vocabulary, request):
     keras.utils.set_random_seed(0)
     model = build_seq2seq(
-        len(vocabulary), embedding_dim=8, encoder_units=6, decoder_units=12
+        len(vocabulary), embedding_dim=8, encoder_units=6, decoder_units=12, encoder_layers=request.param
     )
     return Seq2SeqDecoder(model, vocabulary, max_length=8)
 
