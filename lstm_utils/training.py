@@ -125,18 +125,18 @@ class EpochTimer(keras.callbacks.Callback):
 
 
 class BestWeights(keras.callbacks.Callback):
-    """Keeps the weights of the epoch with the highest `monitor`, written atomically.
+    """Keeps the weights of the epoch with the best `monitor` (highest, or lowest with `mode="min"`).
 
     Unlike `ModelCheckpoint`, a kill while the file is written leaves the previous best whole.
     """
 
-    def __init__(self, path: Path, monitor: str, best: float | None = None):
+    def __init__(self, path: Path, monitor: str, best: float | None = None, mode: str = "max"):
         super().__init__()
-        self.path, self.monitor, self.best = path, monitor, best
+        self.path, self.monitor, self.best, self.mode = path, monitor, best, mode
 
     def on_epoch_end(self, epoch, logs=None):
         value = logs[self.monitor]
-        if self.best is None or value > self.best:
+        if self.best is None or (value > self.best if self.mode == "max" else value < self.best):
             self.best = value
             temporary = self.path.with_name(f".tmp.{self.path.name}")
             self.model.save_weights(temporary)
@@ -229,6 +229,7 @@ def fit_resumable(
     run_name: str,
     patience: int | None = None,
     monitor: str = "val_accuracy",
+    mode: str = "max",
     extra_callbacks: list | None = None,
     verbose: int = 1,
     checkpoint_seconds: float | None = 600,
@@ -240,7 +241,8 @@ def fit_resumable(
       when started again, with the batches an uninterrupted run would have seen (for
       datasets from `batches_dataset`). The training metrics of a resumed epoch cover the
       batches after the restart; its `epoch_seconds` include the time before it.
-    - The weights of the best epoch by `monitor` (higher is better) are kept and restored at
+    - The weights of the best epoch by `monitor` (higher is better; lower with `mode="min"`,
+      for a loss) are kept and restored at
       the end; with `patience`, training stops once `monitor` has not improved for that many
       epochs, counted across restarts (early stopping and `ReduceLROnPlateau` callbacks are
       given back the history they saw before an interruption).
@@ -259,7 +261,10 @@ def fit_resumable(
         folder / f"{run_name}.best.weights.h5",
         folder / f"{run_name}.json",
     )
-    fingerprint = _run_fingerprint(model, train_data, epochs, patience, monitor)
+    if mode not in ("max", "min"):
+        raise ValueError(f"mode must be 'max' or 'min', got {mode!r}")
+    best_of = max if mode == "max" else min
+    fingerprint = _run_fingerprint(model, train_data, epochs, patience, monitor, mode)
     if config.is_fresh_run():
         _remove(backup_dir, mid_epoch_dir, log_file, best_weights, record_file)
     finished = _finished_run(record_file, best_weights, fingerprint)
@@ -291,7 +296,7 @@ def fit_resumable(
         callbacks = [
             EpochTimer(mid_epoch["seconds"] if mid_epoch else 0.0),
             *(extra_callbacks or []),  # Before the log, so metrics they add are logged too.
-            BestWeights(best_weights, monitor, max(best_so_far) if best_so_far else None),
+            BestWeights(best_weights, monitor, best_of(best_so_far) if best_so_far else None, mode),
             # A plain-text log of every finished epoch, handy for watching a long headless run.
             keras.callbacks.CSVLogger(str(log_file), append=bool(log)),
             # After the log, so an epoch is checkpointed only once it is logged.
@@ -303,7 +308,7 @@ def fit_resumable(
         if patience is not None:
             callbacks.append(
                 keras.callbacks.EarlyStopping(
-                    monitor=monitor, mode="max", patience=patience
+                    monitor=monitor, mode=mode, patience=patience
                 )
             )
         watchers = [c for c in callbacks if isinstance(c, (keras.callbacks.EarlyStopping, keras.callbacks.ReduceLROnPlateau))]
@@ -328,7 +333,7 @@ def fit_resumable(
     run = {
         "history": log,
         "epochs_run": len(epoch_seconds),
-        "best_epoch": int(np.argmax(log[monitor])) + 1,
+        "best_epoch": int(np.argmax(log[monitor]) if mode == "max" else np.argmin(log[monitor])) + 1,
         "epoch_seconds": epoch_seconds,
         "training_seconds": float(sum(epoch_seconds)),
     }
@@ -358,7 +363,7 @@ def _mid_epoch_state(folder: Path, epoch: int) -> dict | None:
     return state
 
 
-def _run_fingerprint(model, train_data, epochs, patience, monitor) -> str:
+def _run_fingerprint(model, train_data, epochs, patience, monitor, mode) -> str:
     """A hash of everything that decides what a finished run would have produced."""
     try:
         batches = len(train_data)
@@ -377,6 +382,8 @@ def _run_fingerprint(model, train_data, epochs, patience, monitor) -> str:
         patience,
         monitor,
     ]
+    if mode != "max":  # Only then, so the records of runs finished before `mode` existed still match.
+        settings.append(mode)
     return hashlib.sha256(
         json.dumps(settings, sort_keys=True, default=str).encode()
     ).hexdigest()

@@ -218,3 +218,16 @@ def test_a_run_cut_within_an_epoch_continues_from_the_last_batch_saved(cut_epoch
     for resumed, whole in zip(resumed_model.get_weights(), uninterrupted.get_weights()):
         np.testing.assert_allclose(resumed, whole, rtol=1e-5, atol=1e-6)
     assert not (config.checkpoints_dir() / "cut_within.mid-epoch").exists()
+
+
+def test_a_loss_can_be_the_monitor_with_lower_is_better():
+    sequences, labels = tiny_sequences()
+    dataset = bucketed_dataset(sequences, labels, batch_size=8, maxlen=50)
+    validation = bucketed_dataset(sequences, labels, batch_size=8, maxlen=50, shuffle=False)
+    model = tiny_model()
+    run = fit_resumable(model, dataset, validation, epochs=3, run_name="lowest", monitor="val_loss", mode="min", verbose=0)
+    losses = run["history"]["val_loss"]
+    assert run["best_epoch"] == int(np.argmin(losses)) + 1
+    assert model.evaluate(validation, verbose=0)[0] == pytest.approx(min(losses), rel=1e-5)
+    with pytest.raises(ValueError, match="mode must be"):
+        fit_resumable(tiny_model(), dataset, validation, epochs=1, run_name="bad_mode", mode="lowest", verbose=0)
