@@ -124,6 +124,13 @@ class EpochTimer(keras.callbacks.Callback):
         logs["epoch_seconds"] = time.perf_counter() - self._started
 
 
+def improves(value: float, best: float | None, higher_is_better: bool, delta: float = 0.0) -> bool:
+    """Whether `value` beats `best` by more than `delta` (anything beats no best yet)."""
+    if best is None:
+        return True
+    return value > best + delta if higher_is_better else value < best - delta
+
+
 class BestWeights(keras.callbacks.Callback):
     """Keeps the weights of the epoch with the best `monitor` (highest, or lowest with `mode="min"`).
 
@@ -136,7 +143,7 @@ class BestWeights(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         value = logs[self.monitor]
-        if self.best is None or (value > self.best if self.mode == "max" else value < self.best):
+        if improves(value, self.best, higher_is_better=self.mode == "max"):
             self.best = value
             temporary = self.path.with_name(f".tmp.{self.path.name}")
             self.model.save_weights(temporary)
@@ -211,9 +218,7 @@ def replay_monitor_history(callback, values: list[float]) -> None:
     delta = abs(getattr(callback, "min_delta", 0.0))
     reduces_learning_rate = isinstance(callback, keras.callbacks.ReduceLROnPlateau)
     for value in values:
-        if callback.best is None or (
-            value > callback.best + delta if higher_is_better else value < callback.best - delta
-        ):
+        if improves(value, callback.best, higher_is_better, delta):
             callback.best, callback.wait = value, 0
         else:
             callback.wait += 1
@@ -242,10 +247,10 @@ def fit_resumable(
       datasets from `batches_dataset`). The training metrics of a resumed epoch cover the
       batches after the restart; its `epoch_seconds` include the time before it.
     - The weights of the best epoch by `monitor` (higher is better; lower with `mode="min"`,
-      for a loss) are kept and restored at
-      the end; with `patience`, training stops once `monitor` has not improved for that many
-      epochs, counted across restarts (early stopping and `ReduceLROnPlateau` callbacks are
-      given back the history they saw before an interruption).
+      for a loss) are kept and restored at the end; with `patience`, training stops once
+      `monitor` has not improved for that many epochs, counted across restarts (early
+      stopping and `ReduceLROnPlateau` callbacks are given back the history they saw
+      before an interruption).
     - A finished run is stored beside the checkpoints: calling again with the same model,
       optimizer, data size and epochs loads its weights and returns its record at once.
       Set `LSTM_TUTORIAL_FRESH=1` (or run `python -m lstm_utils notebooks --fresh`) to train

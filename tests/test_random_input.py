@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -34,24 +35,19 @@ def assert_points_into(error: NotationError, text: str) -> None:
     assert str(error).startswith(error.message)
 
 
-@given(STRINGS)
-def test_a_line_parses_and_prints_back_or_the_error_says_where(text):
+@pytest.mark.parametrize(
+    ("parse", "print_back"),
+    [(parse_line, lambda line: format_line(*line)), (parse_expression, format_expression)],
+    ids=["line", "expression"],
+)
+@given(text=STRINGS)
+def test_text_parses_and_prints_back_or_the_error_says_where(parse, print_back, text):
     try:
-        line = parse_line(text)
+        parsed = parse(text)
     except NotationError as error:
         assert_points_into(error, text)
     else:
-        assert format_line(*line) == text
-
-
-@given(STRINGS)
-def test_an_expression_parses_and_prints_back_or_the_error_says_where(text):
-    try:
-        terms = parse_expression(text)
-    except NotationError as error:
-        assert_points_into(error, text)
-    else:
-        assert format_expression(terms) == text
+        assert print_back(parsed) == text
 
 
 @given(STRINGS)
