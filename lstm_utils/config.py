@@ -12,6 +12,8 @@ SMOKE_ENV_VAR = "LSTM_TUTORIAL_SMOKE"
 CACHE_ENV_VAR = "LSTM_TUTORIAL_CACHE"
 OUTPUT_ENV_VAR = "LSTM_TUTORIAL_OUTPUT"
 FRESH_ENV_VAR = "LSTM_TUTORIAL_FRESH"
+STRATEGY_ENV_VAR = "LSTM_TUTORIAL_STRATEGY"
+CPU_DEVICES_ENV_VAR = "LSTM_TUTORIAL_CPU_DEVICES"
 
 _PACKAGE_PARENT = Path(__file__).resolve().parent.parent
 # In a clone the package sits in the repository; installed from git (Colab) it does not, and

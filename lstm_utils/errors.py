@@ -23,3 +23,7 @@ class NotationError(LstmTutorialError):
     def __reduce__(self):
         # Rebuild from the three parts when a worker process sends the error back.
         return type(self), (self.message, self.text, self.position)
+
+
+class ConfigurationError(LstmTutorialError):
+    """A setting (an environment variable, a strategy name) asks for something that cannot be done."""

@@ -12,6 +12,7 @@ import numpy as np
 import tensorflow as tf
 
 from . import config
+from .errors import ConfigurationError
 from .files import atomic_write_bytes
 from .sequences import (
     bucket_by_length,
@@ -29,8 +30,8 @@ def set_seeds(seed: int) -> None:
 class BatchOrder:
     """Numbers the passes over a dataset, so that pass `k` always draws the same batch order.
 
-    `fit_resumable` sets the next pass to the epoch a resumed run starts from, so a run that
-    was interrupted sees exactly the batches an uninterrupted one would have seen.
+    `fit_resumable` sets the pass to the epoch number at the start of every epoch, so a run
+    that was interrupted sees exactly the batches an uninterrupted one would have seen.
     """
 
     def __init__(self, seed: int, shuffle: bool):
@@ -104,6 +105,22 @@ def bucketed_dataset(
         tf.TensorSpec(shape=(None,), dtype=labels.dtype),
     )
     return batches_dataset(lengths, batch_size, make_batch, signature, shuffle, seed)
+
+
+class PassPerEpoch(keras.callbacks.Callback):
+    """Gives epoch `k` the batch order of pass `k` (see `BatchOrder`).
+
+    Set at the start of each epoch rather than counted, because a distribution strategy
+    may open the dataset once more before training to inspect it.
+    """
+
+    def __init__(self, batch_order: "BatchOrder | None"):
+        super().__init__()
+        self.batch_order = batch_order
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if self.batch_order is not None:
+            self.batch_order.start_at(epoch)
 
 
 class EpochTimer(keras.callbacks.Callback):
@@ -238,6 +255,7 @@ def fit_resumable(
     extra_callbacks: list | None = None,
     verbose: int = 1,
     checkpoint_seconds: float | None = 600,
+    strategy: tf.distribute.Strategy | None = None,
 ) -> dict:
     """`model.fit` that survives interruptions and is not repeated once it has finished.
 
@@ -256,9 +274,17 @@ def fit_resumable(
       Set `LSTM_TUTORIAL_FRESH=1` (or run `python -m lstm_utils notebooks --fresh`) to train
       from scratch instead.
 
+    - With a `strategy` (see `lstm_utils.distribute`), the model must have been built and
+      compiled inside `strategy.scope()`; this is checked before any training.
+
     Returns the per-epoch history (including epochs before a restart), epoch durations,
     total training time and the best epoch.
     """
+    if strategy is not None and not all(strategy.extended.variable_created_in_scope(v.value) for v in model.variables):
+        raise ConfigurationError(
+            f"model {model.name!r} was built outside the strategy's scope: build and compile it "
+            "inside `with strategy.scope():`"
+        )
     folder = config.checkpoints_dir()
     backup_dir, log_file = folder / run_name, folder / f"{run_name}.csv"
     mid_epoch_dir = folder / f"{run_name}.mid-epoch"
@@ -293,13 +319,11 @@ def fit_resumable(
     while True:
         first_epoch = _epochs_checkpointed(backup_dir)
         mid_epoch = _mid_epoch_state(mid_epoch_dir, first_epoch)
-        batch_order = getattr(train_data, "batch_order", None)
-        if batch_order is not None:
-            batch_order.start_at(first_epoch)
         log = _read_log(log_file) if log_file.is_file() else {}
         best_so_far = log.get(monitor, [])
         callbacks = [
             EpochTimer(mid_epoch["seconds"] if mid_epoch else 0.0),
+            PassPerEpoch(getattr(train_data, "batch_order", None)),
             *(extra_callbacks or []),  # Before the log, so metrics they add are logged too.
             BestWeights(best_weights, monitor, best_of(best_so_far) if best_so_far else None, mode),
             # A plain-text log of every finished epoch, handy for watching a long headless run.
