@@ -14,6 +14,7 @@ OUTPUT_ENV_VAR = "LSTM_TUTORIAL_OUTPUT"
 FRESH_ENV_VAR = "LSTM_TUTORIAL_FRESH"
 STRATEGY_ENV_VAR = "LSTM_TUTORIAL_STRATEGY"
 CPU_DEVICES_ENV_VAR = "LSTM_TUTORIAL_CPU_DEVICES"
+MIXED_PRECISION_ENV_VAR = "LSTM_TUTORIAL_MIXED_PRECISION"
 
 _PACKAGE_PARENT = Path(__file__).resolve().parent.parent
 # In a clone the package sits in the repository; installed from git (Colab) it does not, and
@@ -33,6 +34,11 @@ def is_smoke_mode() -> bool:
 def is_fresh_run() -> bool:
     """True when `LSTM_TUTORIAL_FRESH` asks to train from scratch, ignoring checkpoints and finished runs."""
     return _flag(FRESH_ENV_VAR)
+
+
+def is_mixed_precision_asked() -> bool:
+    """True when `LSTM_TUTORIAL_MIXED_PRECISION` asks for float16 computation (used on GPUs only)."""
+    return _flag(MIXED_PRECISION_ENV_VAR)
 
 
 def run_mode() -> str:

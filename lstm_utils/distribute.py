@@ -1,12 +1,14 @@
-"""Training on more than one device: a `tf.distribute` strategy picked by name.
+"""Where training runs: a `tf.distribute` strategy picked by name, and mixed precision on GPUs.
 
 The notebooks build and compile their models inside `distribution_strategy().scope()`;
 `LSTM_TUTORIAL_STRATEGY` then moves the same code from one device to several GPUs, a
-TPU, or several machines without editing a cell.
+TPU, or several machines without editing a cell. `LSTM_TUTORIAL_MIXED_PRECISION=1`
+computes in float16 on a GPU.
 """
 
 import os
 
+import keras
 import tensorflow as tf
 
 from . import config
@@ -71,6 +73,22 @@ def _positive_count(text: str) -> int:
     if not text.strip().isdigit() or int(text) < 1:
         raise ConfigurationError(f"{config.CPU_DEVICES_ENV_VAR} must be a whole number of at least 1, got {text!r}")
     return int(text)
+
+
+def use_mixed_precision_if_asked() -> str:
+    """Set Keras' global dtype policy from `LSTM_TUTORIAL_MIXED_PRECISION`; returns the policy name.
+
+    `mixed_float16` computes in float16 and keeps the weights in float32. It pays off only
+    on GPUs with tensor cores; on a CPU it is slower, so there the request is declined.
+    Models should give their output layer `dtype="float32"`, where a sigmoid or softmax
+    in float16 would lose precision.
+    """
+    asked = config.is_mixed_precision_asked()
+    policy = "mixed_float16" if asked and tf.config.list_physical_devices("GPU") else "float32"
+    if asked and policy == "float32":
+        print(f"{config.MIXED_PRECISION_ENV_VAR} ignored: no GPU, and float16 is slower on a CPU")
+    keras.mixed_precision.set_global_policy(policy)
+    return policy
 
 
 def describe(strategy: tf.distribute.Strategy) -> str:

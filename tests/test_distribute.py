@@ -6,13 +6,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import keras
 import nbformat
 import pytest
 import tensorflow as tf
 from test_training import tiny_model, tiny_sequences
 
 from lstm_utils import config
-from lstm_utils.distribute import describe, distribution_strategy
+from lstm_utils.distribute import (
+    describe,
+    distribution_strategy,
+    use_mixed_precision_if_asked,
+)
 from lstm_utils.errors import ConfigurationError
 from lstm_utils.notebooks import executed_dir, run_notebooks
 from lstm_utils.training import bucketed_dataset, fit_resumable
@@ -73,6 +78,38 @@ def test_training_refuses_a_model_built_outside_the_strategy():
     with pytest.raises(ConfigurationError, match="inside `with strategy.scope"):
         fit_resumable(tiny_model(), dataset, dataset, epochs=1, run_name="outside", strategy=strategy)
     assert not config.checkpoints_dir().exists()
+
+
+@pytest.fixture
+def float32_afterwards():
+    yield
+    keras.mixed_precision.set_global_policy("float32")
+
+
+def test_mixed_precision_is_declined_on_a_cpu_with_the_reason(monkeypatch, capsys, float32_afterwards):
+    monkeypatch.setenv(config.MIXED_PRECISION_ENV_VAR, "1")
+    assert use_mixed_precision_if_asked() == "float32"
+    assert keras.mixed_precision.global_policy().name == "float32"
+    assert "no GPU" in capsys.readouterr().out
+
+
+def test_mixed_precision_on_a_gpu_computes_in_float16_and_answers_in_float32(monkeypatch, float32_afterwards):
+    monkeypatch.setenv(config.MIXED_PRECISION_ENV_VAR, "1")
+    physical_devices = tf.config.list_physical_devices
+    monkeypatch.setattr(
+        tf.config, "list_physical_devices", lambda kind=None: ["GPU:0"] if kind == "GPU" else physical_devices(kind)
+    )
+    assert use_mixed_precision_if_asked() == "mixed_float16"
+    token_ids = keras.Input(shape=(None,), dtype="int32")
+    state = keras.layers.LSTM(4)(keras.layers.Embedding(10, 4)(token_ids))
+    model = keras.Model(token_ids, keras.layers.Dense(1, activation="sigmoid", dtype="float32")(state))
+    assert model.layers[2].compute_dtype == "float16" and model.layers[2].variable_dtype == "float32"
+    assert model(tf.constant([[1, 2, 3]])).dtype == "float32"
+
+
+def test_without_the_setting_training_stays_in_float32(monkeypatch, float32_afterwards):
+    monkeypatch.delenv(config.MIXED_PRECISION_ENV_VAR, raising=False)
+    assert use_mixed_precision_if_asked() == "float32"
 
 
 def metrics_of(folder):
