@@ -273,7 +273,6 @@ def fit_resumable(
       optimizer, data size and epochs loads its weights and returns its record at once.
       Set `LSTM_TUTORIAL_FRESH=1` (or run `python -m lstm_utils notebooks --fresh`) to train
       from scratch instead.
-
     - With a `strategy` (see `lstm_utils.distribute`), the model must have been built and
       compiled inside `strategy.scope()`; this is checked before any training.
 
