@@ -77,6 +77,25 @@ def batches_dataset(
     return dataset
 
 
+def array_dataset(
+    inputs: np.ndarray, labels: np.ndarray, batch_size: int, shuffle: bool = True, seed: int = 0
+) -> tf.data.Dataset:
+    """Batches of examples that all have one shape, in a new reproducible order on every pass.
+
+    The `batches_dataset` pipeline for inputs that need no padding, so `fit_resumable` can
+    give a resumed epoch the order an uninterrupted run would have drawn.
+    """
+
+    def make_batch(batch):
+        return inputs[batch], labels[batch]
+
+    signature = tuple(
+        tf.TensorSpec(shape=(None, *array.shape[1:]), dtype=tf.as_dtype(array.dtype)) for array in (inputs, labels)
+    )
+    same_length = np.zeros(len(inputs), dtype=np.int64)
+    return batches_dataset(same_length, batch_size, make_batch, signature, shuffle, seed)
+
+
 def bucketed_dataset(
     sequences,
     labels: np.ndarray,
@@ -256,6 +275,7 @@ def fit_resumable(
     verbose: int = 1,
     checkpoint_seconds: float | None = 600,
     strategy: tf.distribute.Strategy | None = None,
+    steps_per_epoch: int | None = None,
 ) -> dict:
     """`model.fit` that survives interruptions and is not repeated once it has finished.
 
@@ -275,6 +295,11 @@ def fit_resumable(
       from scratch instead.
     - With a `strategy` (see `lstm_utils.distribute`), the model must have been built and
       compiled inside `strategy.scope()`; this is checked before any training.
+    - With `steps_per_epoch`, `train_data` is one endless stream (a repeated `tf.data`
+      dataset) and an epoch is that many batches of it; a resumed run skips the batches
+      already trained on, so it too sees what an uninterrupted run would have seen. Such
+      epochs are checkpointed at their end only: a second pass over a reshuffling stream
+      would not repeat the first, so a cut epoch is trained again from its start.
 
     Returns the per-epoch history (including epochs before a restart), epoch durations,
     total training time and the best epoch.
@@ -294,7 +319,7 @@ def fit_resumable(
     if mode not in ("max", "min"):
         raise ValueError(f"mode must be 'max' or 'min', got {mode!r}")
     best_of = max if mode == "max" else min
-    fingerprint = _run_fingerprint(model, train_data, epochs, patience, monitor, mode)
+    fingerprint = _run_fingerprint(model, train_data, epochs, patience, monitor, mode, steps_per_epoch)
     if config.is_fresh_run():
         _remove(backup_dir, mid_epoch_dir, log_file, best_weights, record_file)
     finished = _finished_run(record_file, best_weights, fingerprint)
@@ -331,7 +356,7 @@ def fit_resumable(
             # With a second copy, so a kill while one is being written leaves the other.
             keras.callbacks.BackupAndRestore(str(backup_dir), delete_checkpoint=False, double_checkpoint=True),
         ]
-        if checkpoint_seconds is not None:
+        if checkpoint_seconds is not None and steps_per_epoch is None:
             callbacks.append(MidEpochCheckpoint(mid_epoch_dir, checkpoint_seconds, mid_epoch))
         if patience is not None:
             callbacks.append(
@@ -342,10 +367,13 @@ def fit_resumable(
         watchers = [c for c in callbacks if isinstance(c, (keras.callbacks.EarlyStopping, keras.callbacks.ReduceLROnPlateau))]
         if log and watchers:
             callbacks.append(MonitorStateRestorer(watchers, log))
+        # A stream (which has no mid-epoch saves) skips every batch of the epochs trained so far.
+        batches_done = mid_epoch["batches"] if mid_epoch else first_epoch * (steps_per_epoch or 0)
         model.fit(
-            train_data.skip(mid_epoch["batches"]) if mid_epoch else train_data,
+            train_data.skip(batches_done) if batches_done else train_data,
             validation_data=validation_data,
             epochs=first_epoch + 1 if mid_epoch else epochs,
+            steps_per_epoch=steps_per_epoch,
             callbacks=callbacks,
             shuffle=False,  # The datasets shuffle themselves, reproducibly.
             verbose=verbose,
@@ -391,7 +419,7 @@ def _mid_epoch_state(folder: Path, epoch: int) -> dict | None:
     return state
 
 
-def _run_fingerprint(model, train_data, epochs, patience, monitor, mode) -> str:
+def _run_fingerprint(model, train_data, epochs, patience, monitor, mode, steps_per_epoch) -> str:
     """A hash of everything that decides what a finished run would have produced."""
     try:
         batches = len(train_data)
@@ -410,8 +438,11 @@ def _run_fingerprint(model, train_data, epochs, patience, monitor, mode) -> str:
         patience,
         monitor,
     ]
-    if mode != "max":  # Only then, so the records of runs finished before `mode` existed still match.
+    # Only when set, so the records of runs finished before these options existed still match.
+    if mode != "max":
         settings.append(mode)
+    if steps_per_epoch is not None:
+        settings.append(steps_per_epoch)
     return hashlib.sha256(
         json.dumps(settings, sort_keys=True, default=str).encode()
     ).hexdigest()

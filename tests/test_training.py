@@ -1,9 +1,11 @@
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from lstm_utils import config
 from lstm_utils.training import (
+    array_dataset,
     bucketed_dataset,
     fit_resumable,
     predict_probabilities,
@@ -47,6 +49,23 @@ def test_dataset_yields_every_example_once_per_pass_in_a_new_order():
     passes = [[int(y) for _, y_batch in dataset for y in y_batch] for _ in range(2)]
     assert sorted(passes[0]) == sorted(passes[1]) == list(range(40))
     assert passes[0] != passes[1]
+
+
+def test_an_array_dataset_gives_every_row_once_per_pass_in_a_new_reproducible_order():
+    inputs = np.arange(20 * 3, dtype=np.float32).reshape(20, 3)
+    labels = np.arange(20, dtype=np.int32)
+
+    def passes(dataset):
+        return [[int(y) for _, y_batch in dataset for y in y_batch] for _ in range(2)]
+
+    dataset = array_dataset(inputs, labels, batch_size=6, seed=3)
+    first, second = passes(dataset)
+    assert sorted(first) == sorted(second) == list(range(20)) and first != second
+    assert passes(array_dataset(inputs, labels, batch_size=6, seed=3)) == [first, second]
+    x_batch, y_batch = next(iter(dataset))
+    np.testing.assert_array_equal(x_batch.numpy(), inputs[y_batch.numpy()])
+    unshuffled = array_dataset(inputs, labels, batch_size=6, shuffle=False)
+    assert [int(y) for _, y_batch in unshuffled for y in y_batch] == list(range(20))
 
 
 def test_predictions_come_back_in_input_order_and_ignore_padding():
@@ -231,3 +250,35 @@ def test_a_loss_can_be_the_monitor_with_lower_is_better():
     assert model.evaluate(validation, verbose=0)[0] == pytest.approx(min(losses), rel=1e-5)
     with pytest.raises(ValueError, match="mode must be"):
         fit_resumable(tiny_model(), dataset, validation, epochs=1, run_name="bad_mode", mode="lowest", verbose=0)
+
+
+def endless_stream():
+    """Padded sequences shuffled anew on every pass and repeated without end, like the adding problem's."""
+    sequences, labels = tiny_sequences()
+    padded = np.stack([np.pad(s[:50], (0, 50 - len(s[:50]))) for s in sequences])
+    return tf.data.Dataset.from_tensor_slices((padded, labels)).shuffle(40, seed=1).repeat().batch(8)
+
+
+@pytest.mark.parametrize("cut_epoch, cut_batch", [(1, 0), (1, 2)])
+def test_a_stream_cut_anywhere_resumes_on_the_batches_an_uninterrupted_run_sees(cut_epoch, cut_batch):
+    validation = bucketed_dataset(*tiny_sequences(seed=1), batch_size=8, maxlen=50, shuffle=False)
+    uninterrupted = tiny_model()
+    expected = fit_resumable(
+        uninterrupted, endless_stream(), validation, epochs=3, steps_per_epoch=3, run_name="stream", verbose=0
+    )
+    with pytest.raises(KeyboardInterrupt):
+        fit_resumable(
+            tiny_model(), endless_stream(), validation, epochs=3, steps_per_epoch=3, run_name="stream_cut",
+            verbose=0, checkpoint_seconds=0, extra_callbacks=[StopWithinAnEpoch(cut_epoch, cut_batch)],
+        )
+    resumed_model, counter = tiny_model(), CountBatches()
+    run = fit_resumable(
+        resumed_model, endless_stream(), validation, epochs=3, steps_per_epoch=3, run_name="stream_cut",
+        verbose=0, checkpoint_seconds=0, extra_callbacks=[counter],
+    )
+    # A cut epoch of a stream starts again from its first batch.
+    assert counter.trained == 3 * 3 - cut_epoch * 3
+    assert run["epochs_run"] == 3
+    np.testing.assert_allclose(run["history"]["val_loss"], expected["history"]["val_loss"], rtol=1e-5)
+    for resumed, whole in zip(resumed_model.get_weights(), uninterrupted.get_weights()):
+        np.testing.assert_allclose(resumed, whole, rtol=1e-5, atol=1e-6)
