@@ -1,0 +1,176 @@
+"""How the cost of an epoch grows with sequence length and hidden size, for SimpleRNN and LSTM.
+
+    python benchmarks/cost_growth.py          # the full sweep, a few minutes on the 2-core CPU
+    LSTM_TUTORIAL_SMOKE=1 python benchmarks/cost_growth.py   # a tiny sweep, for the tests
+
+Each point is one model, Embedding(10,000, 128) -> SimpleRNN or LSTM -> Dense(1), timed on a
+fixed batch of random reviews: a few untimed steps first (tracing), then the median of the timed
+steps, scaled to an epoch of the IMDB training split. A recurrent layer does the same work at
+every step, so the time should grow linearly with the length T; the fitted line says how well it
+does. Along the hidden size H, the recurrent matrix product costs H x 4H per step for an LSTM (H x H
+for a SimpleRNN), so the time grows towards H squared once that product dominates; the fitted
+exponent of a power law says how far it has got.
+
+Writes results/cost_growth_<device>.json and figures/cost_growth_<device>.png.
+"""
+
+import os
+import statistics
+import sys
+import time
+
+FULL = {
+    "lengths": [100, 200, 300, 400, 500, 600, 700, 800],
+    "units_at_length": 200,
+    "units": [32, 64, 128, 256, 512],
+    "units_for_lengths": 128,
+    "batch_size": 64,
+    "warm_up_steps": 2,
+    "timed_steps": 5,
+    "epoch_examples": 22_500,  # The IMDB training split less notebook 02's validation reviews.
+}
+SMOKE = FULL | {"lengths": [10, 20, 30], "units_at_length": 10, "units": [4, 8], "units_for_lengths": 4, "timed_steps": 2}
+KINDS = ("simple_rnn", "lstm")
+VOCABULARY, EMBEDDING = 10_000, 128
+
+
+def main() -> int:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from lstm_utils import config
+    from lstm_utils.results import save_results
+
+    settings = SMOKE if config.is_smoke_mode() else FULL
+    started = time.perf_counter()
+    sweeps = {"length": {}, "units": {}}
+    for kind in KINDS:
+        sweeps["length"][kind] = [
+            epoch_seconds(kind, length, settings["units_for_lengths"], settings) for length in settings["lengths"]
+        ]
+        sweeps["units"][kind] = [
+            epoch_seconds(kind, settings["units_at_length"], units, settings) for units in settings["units"]
+        ]
+    fits = {
+        kind: {
+            "length": linear_fit(settings["lengths"], sweeps["length"][kind]),
+            "units": power_fit(settings["units"], sweeps["units"][kind]),
+        }
+        for kind in KINDS
+    }
+    for kind, fit in fits.items():
+        print(
+            f"{kind}: {fit['length']['seconds_per_step'] * 100:.2f} s per epoch for every 100 more steps "
+            f"(R^2 {fit['length']['r_squared']:.3f}); time grows as H^{fit['units']['exponent']:.2f}"
+        )
+    device = "gpu" if _has_gpu() else "cpu"
+    path = save_results(
+        f"cost_growth_{device}",
+        {
+            "device": device,
+            "config": settings,
+            "seconds_per_epoch": sweeps,
+            "fits": fits,
+            "seconds": time.perf_counter() - started,
+        },
+    )
+    plot(settings, sweeps, fits, device)
+    print(f"results in {path}")
+    return 0
+
+
+def epoch_seconds(kind: str, length: int, units: int, settings: dict) -> float:
+    """Seconds for one epoch of `settings["epoch_examples"]` reviews, from the median training step."""
+    import keras
+    import numpy as np
+    from keras import layers
+
+    from lstm_utils.training import set_seeds
+
+    set_seeds(0)
+    token_ids = keras.Input(shape=(length,), dtype="int32")
+    vectors = layers.Embedding(VOCABULARY, EMBEDDING)(token_ids)
+    recurrent = {"simple_rnn": layers.SimpleRNN, "lstm": layers.LSTM}[kind](units)(vectors)
+    model = keras.Model(token_ids, layers.Dense(1, activation="sigmoid")(recurrent))
+    model.compile("adam", "binary_crossentropy")
+    rng = np.random.default_rng(0)
+    inputs = rng.integers(1, VOCABULARY, size=(settings["batch_size"], length), dtype=np.int32)
+    labels = rng.integers(0, 2, size=(settings["batch_size"], 1)).astype(np.float32)
+    for _ in range(settings["warm_up_steps"]):
+        model.train_on_batch(inputs, labels)
+    steps = []
+    for _ in range(settings["timed_steps"]):
+        step_started = time.perf_counter()
+        model.train_on_batch(inputs, labels)
+        steps.append(time.perf_counter() - step_started)
+    seconds = statistics.median(steps) * settings["epoch_examples"] / settings["batch_size"]
+    print(f"  {kind:>10}  T={length:<4} H={units:<4} {seconds:8.1f} s per epoch", flush=True)
+    return seconds
+
+
+def linear_fit(x: list[float], y: list[float]) -> dict:
+    """Least-squares line y = intercept + slope * x, with its coefficient of determination."""
+    import numpy as np
+
+    slope, intercept = np.polyfit(x, y, 1)
+    predicted = intercept + slope * np.asarray(x)
+    residual = float(np.sum((np.asarray(y) - predicted) ** 2))
+    total = float(np.sum((np.asarray(y) - np.mean(y)) ** 2))
+    return {"seconds_per_step": float(slope), "intercept_seconds": float(intercept), "r_squared": 1 - residual / total}
+
+
+def power_fit(x: list[float], y: list[float]) -> dict:
+    """Least-squares y = scale * x**exponent, fitted as a line on log-log axes."""
+    import numpy as np
+
+    exponent, log_scale = np.polyfit(np.log(x), np.log(y), 1)
+    return {"exponent": float(exponent), "scale": float(np.exp(log_scale))}
+
+
+def plot(settings: dict, sweeps: dict, fits: dict, device: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from lstm_utils.plotting import save_fig
+
+    names = {"simple_rnn": "SimpleRNN", "lstm": "LSTM"}
+    figure, (by_length, by_units) = plt.subplots(2, 1, figsize=(6.5, 7.5))
+    lengths = np.asarray(settings["lengths"])
+    for kind, color in zip(KINDS, ("tab:orange", "tab:blue")):
+        fit = fits[kind]["length"]
+        by_length.plot(lengths, sweeps["length"][kind], "o", color=color, label=names[kind])
+        by_length.plot(
+            lengths, fit["intercept_seconds"] + fit["seconds_per_step"] * lengths, "-", color=color,
+            label=f"linear fit, R² = {fit['r_squared']:.3f}",
+        )
+    by_length.set(
+        xlabel="sequence length T", ylabel="seconds per epoch",
+        title=f"Hidden size {settings['units_for_lengths']}: cost grows linearly with T",
+    )
+    by_length.legend()
+    units = np.asarray(settings["units"])
+    for kind, color in zip(KINDS, ("tab:orange", "tab:blue")):
+        fit = fits[kind]["units"]
+        by_units.loglog(units, sweeps["units"][kind], "o", color=color, label=names[kind])
+        by_units.loglog(
+            units, fit["scale"] * units ** fit["exponent"], "-", color=color, label=f"fit ∝ H^{fit['exponent']:.2f}"
+        )
+    by_units.set(
+        xlabel="hidden size H", ylabel="seconds per epoch",
+        title=f"Length {settings['units_at_length']}: cost against hidden size (log-log)",
+    )
+    by_units.set_xticks(units, [str(u) for u in units])
+    by_units.legend()
+    figure.suptitle(f"Cost of one IMDB epoch on the {device.upper()}, batch {settings['batch_size']}")
+    save_fig(figure, f"cost_growth_{device}", show=False)
+
+
+def _has_gpu() -> bool:
+    import tensorflow as tf
+
+    return bool(tf.config.list_physical_devices("GPU"))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
