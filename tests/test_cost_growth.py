@@ -25,5 +25,5 @@ def test_the_tiny_sweep_times_every_point_and_fits_both_growths():
         assert len(by_length) == len(settings["lengths"]) and len(by_units) == len(settings["units"])
         assert min(by_length + by_units) > 0
         fit = record["fits"][kind]
-        assert fit["length"]["r_squared"] <= 1 and fit["units"]["scale"] > 0
+        assert fit["length"]["r_squared"] <= 1 and fit["units"]["quadratic_share_at_largest"] <= 1
     assert (config.figures_dir() / "cost_growth_cpu.png").stat().st_size > 10_000
