@@ -29,11 +29,13 @@ PANDOC_ARGS = [
     "--columns=10000",
 ]
 
-# Typst rules put after Pandoc's own: figures and tables float to the top of a page, as
-# in LaTeX, instead of leaving a gap where they do not fit, but never past the next top-level
-# section; tables get top and bottom rules and digits of equal width.
+# Typst rules put after Pandoc's own: figures float to the nearer end of a page instead of
+# leaving a gap where they do not fit, but never past the next top-level section; tables stay
+# where the text puts them (they are short, and one read before its section heading confuses);
+# tables get top and bottom rules and digits of equal width.
 TYPST_STYLE = """
-#set figure(placement: top)
+#set figure(placement: auto)
+#show figure.where(kind: table): set figure(placement: none)
 #show heading.where(level: 1): it => { place.flush(); it }
 #show table: set text(number-width: "tabular")
 #show table: it => block(stroke: (top: 0.8pt, bottom: 0.8pt), it)

@@ -1,0 +1,187 @@
+"""Fill the report's template with numbers from results/*.json.
+
+    python report/fill_report.py           # writes report/report.md from report/report.template.md
+    python report/fill_report.py --check   # exit 1 if report/report.md is not what the results give
+
+A placeholder `{{experiment.key.key|format}}` is the value at that path in
+`results/<experiment>.json`, written with the format specification after `|` (for example
+`{{imdb_comparison.models.stacked_lstm.test.accuracy|.3f}}`). List items are addressed by
+their index, and `derived.<name>` holds the few numbers computed from several values (ratios,
+sums), defined in `derived_values`. Nothing in the report is typed by hand.
+"""
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+from references import citations, entries
+
+REPORT_DIR = Path(__file__).resolve().parent
+RESULTS_DIR = REPORT_DIR.parent / "results"
+TEMPLATE, REPORT = REPORT_DIR / "report.template.md", REPORT_DIR / "report.md"
+PLACEHOLDER = re.compile(r"\{\{\s*([\w.\-]+)\s*(?:\|\s*([^}]*?))?\s*\}\}")
+
+
+def load_results() -> dict:
+    """Every committed full-mode results file, by experiment name."""
+    results = {}
+    for path in sorted(RESULTS_DIR.glob("*.json")):
+        record = json.loads(path.read_text())
+        if record.get("mode") == "full":
+            results[path.stem] = record
+    return results
+
+
+def derived_values(results: dict) -> dict:
+    """Numbers (and tables) the report needs that no single results file holds.
+
+    The assertions are the report's qualitative claims: if a new run overturns one, filling
+    fails instead of printing a sentence the numbers no longer support.
+    """
+    imdb = results["imdb_comparison"]["models"]
+    rnn, lstm = imdb["simple_rnn"], imdb["stacked_lstm"]
+    assert all(lstm["test"][k] > rnn["test"][k] for k in ("accuracy", "f1", "roc_auc")), "the LSTM leads on every metric"
+    flow = results["gradient_flow"]
+    steps = flow["config"]["maxlen"] - 1
+    adding = results["adding_problem"]
+    derivatives = results["derivative_models"]
+    test = derivatives["test"]
+    greedy = test["encoder-decoder, greedy"]
+    beam = test[f"encoder-decoder, beam {derivatives['config']['beam_width']}"]
+    weakest = min(greedy["exact_match_by_family"].items(), key=lambda item: item[1]["accuracy"])
+    cost = results["cost_growth_cpu"]
+    return {
+        "report_date": max(record["created"] for record in results.values())[:10],
+        "cpu_count": results["imdb_comparison"]["hardware"]["cpu_count"],
+        "imdb_reviews": f"{sum(results['imdb_comparison']['config'][k] for k in ('train_examples', 'test_examples')):,}",
+        "lstm_minus_simple_rnn_points": 100 * (lstm["test"]["accuracy"] - rnn["test"]["accuracy"]),
+        "imdb_lstm_seconds_per_epoch": _mean(lstm["epoch_seconds"]),
+        "imdb_simple_rnn_seconds_per_epoch": _mean(rnn["epoch_seconds"]),
+        "imdb_lstm_cost_ratio": _mean(lstm["epoch_seconds"]) / _mean(rnn["epoch_seconds"]),
+        "simple_rnn_kept_per_step": flow["models"]["simple_rnn"]["last_to_first_ratio"] ** (-1 / steps),
+        "lstm_kept_per_step": flow["models"]["lstm"]["last_to_first_ratio"] ** (-1 / steps),
+        "forget_gate_mean_trained": _mean(flow["models"]["lstm"]["forget_gate_by_unit"]),
+        "forget_gate_max_trained": max(flow["models"]["lstm"]["forget_gate_by_unit"]),
+        **_adding_problem(adding),
+        "tagger": test["tagger"],
+        "greedy": greedy,
+        "beam": beam,
+        "tagger_hours": derivatives["models"]["tagger"]["training_seconds"] / 3600,
+        "seq2seq_hours": derivatives["models"]["seq2seq"]["training_seconds"] / 3600,
+        "weakest_family_name": weakest[0].replace("_", " "),
+        "weakest_family_accuracy": weakest[1]["accuracy"],
+        "greedy_exact_match_percent": 100 * greedy["exact_match"],
+        "tagger_exact_match_percent": 100 * test["tagger"]["exact_match"],
+        **_speed(results["benchmark_cpu"]),
+        "length_fit_r2_lstm": cost["fits"]["lstm"]["length"]["r_squared"],
+        "length_fit_r2_simple_rnn": cost["fits"]["simple_rnn"]["length"]["r_squared"],
+        "largest_units": max(cost["config"]["units"]),
+        "units_quadratic_share_lstm": cost["fits"]["lstm"]["units"]["quadratic_share_at_largest"],
+        "references": _references(TEMPLATE.read_text()),
+    }
+
+
+def _adding_problem(adding: dict) -> dict:
+    names = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
+    runs = {(run["T"], run["model"]): run for run in adding["runs"]}
+    lengths = sorted({length for length, _ in runs})
+    rows = ["| sequence length T | " + " | ".join(names.values()) + " |", "| --- |" + " --- |" * len(names)]
+    for length in lengths:
+        cells = [
+            f"**{runs[length, m]['test_mse']:.4f}**" if runs[length, m]["solved"] else f"{runs[length, m]['test_mse']:.4f}"
+            for m in names
+        ]
+        rows.append(f"| {length} | " + " | ".join(cells) + " |")
+    rows.append("")
+    rows.append(f"Table: test MSE on the adding problem; bold marks a solved run (below {adding['threshold']}).")
+    longest = lengths[-1]
+    assert not runs[longest, "lstm"]["solved"] and runs[longest, "gru"]["solved"], "at the longest T only the GRU solves"
+    simple_solved = [length for length in lengths if runs[length, "simple_rnn"]["solved"]]
+    assert all(runs[length, m]["solved"] for length in lengths[:-1] for m in ("lstm", "gru")), "gated cells solve up to T=200"
+    return {
+        "adding_table": "\n".join(rows),
+        "simple_rnn_longest_solved": max(simple_solved, default=0),
+        "adding_lstm_ratio_200": runs[200, "lstm"]["last_to_first_ratio"],
+        "adding_simple_rnn_ratio_200": runs[200, "simple_rnn"]["last_to_first_ratio"],
+        "longest_length": longest,
+    }
+
+
+def _speed(benchmark: dict) -> dict:
+    configs = {entry["name"]: entry for entry in benchmark["configs"]}
+    rows = [
+        "| configuration | seconds per epoch | samples per second | test accuracy |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name, entry in configs.items():
+        accuracy = "-" if entry.get("test_accuracy") is None else f"{entry['test_accuracy']:.4f}"
+        rows.append(
+            f"| `{name}` | {entry['seconds_per_epoch']:,.0f} | {entry['samples_per_second']:,.0f} | {accuracy} |"
+        )
+    rows.append("")
+    rows.append(f"Table: training speed on the {benchmark['device'].upper()}, every configuration on the same machine.")
+    return {
+        "benchmark_table": "\n".join(rows),
+        "speedup_over_a": configs["published_a"]["seconds_per_epoch"] / configs["ours_imdb"]["seconds_per_epoch"],
+    }
+
+
+def _references(template: str) -> str:
+    """The entries of REFERENCES.md that the report cites, as its reference list."""
+    cited = citations(template)
+    return "\n".join(entry + "\n" for key, entry in entries().items() if key in cited)
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
+def lookup(values: dict, path: str):
+    value = values
+    for key in path.split("."):
+        if isinstance(value, list):
+            value = value[int(key)]
+        elif isinstance(value, dict) and key in value:
+            value = value[key]
+        else:
+            raise KeyError(f"{{{{{path}}}}}: no {key!r} in the results")
+    return value
+
+
+def render(template: str, results: dict) -> str:
+    values = {**results, "derived": derived_values(results)}
+
+    def fill(match: re.Match) -> str:
+        value = lookup(values, match.group(1))
+        return format(value, match.group(2) or "")
+
+    return PLACEHOLDER.sub(fill, template)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only compare report.md with the results")
+    arguments = parser.parse_args()
+    try:
+        report = render(TEMPLATE.read_text(), load_results())
+    except KeyError as error:
+        print(f"error: {error.args[0]}", file=sys.stderr)
+        return 2
+    except AssertionError as error:
+        print(f"error: the report claims that {error}, and the results no longer show it", file=sys.stderr)
+        return 2
+    if arguments.check:
+        if not REPORT.is_file() or REPORT.read_text() != report:
+            print("report/report.md is stale: run python report/fill_report.py", file=sys.stderr)
+            return 1
+        print("report/report.md matches the results")
+        return 0
+    REPORT.write_text(report)
+    print(f"wrote {REPORT} ({len(report.split()):,} words)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
