@@ -29,7 +29,7 @@ FULL = {
     "timed_steps": 8,
     "epoch_examples": 22_500,  # The IMDB training split less notebook 02's validation reviews.
 }
-SMOKE = FULL | {"lengths": [10, 20, 30], "units_at_length": 10, "units": [4, 8], "units_for_lengths": 4, "timed_steps": 2}
+SMOKE = FULL | {"lengths": [10, 20, 30], "units_at_length": 10, "units": [4, 8, 16], "units_for_lengths": 4, "timed_steps": 2}
 KINDS = ("simple_rnn", "lstm")
 VOCABULARY, EMBEDDING = 10_000, 128
 

@@ -76,6 +76,19 @@ def _notebooks(arguments) -> int:
     return 0
 
 
+def _reproduce(arguments) -> int:
+    if arguments.smoke:
+        os.environ["LSTM_TUTORIAL_SMOKE"] = "1"
+    from .reproduce import reproduce
+
+    seconds = reproduce()
+    print()
+    for step, elapsed in seconds.items():
+        print(f"{elapsed / 60:6.1f} min  {step}")
+    print(f"{sum(seconds.values()) / 60:6.1f} min  in all")
+    return 0
+
+
 def _generate_derivatives(arguments) -> int:
     import time
     from pathlib import Path
@@ -192,6 +205,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="train every model from scratch (default: finish interrupted trainings, reuse finished ones)",
     )
     notebooks.set_defaults(handler=_notebooks)
+
+    reproduce = commands.add_parser(
+        "reproduce",
+        help="run every notebook, every benchmark and the report build, in order",
+        description="Run the notebooks (as `notebooks` does), then the scripts in benchmarks/, "
+        "then fill report/report.md from results/ and typeset report/report.pdf, printing the "
+        "time of each step. Full mode takes many hours on a CPU; --smoke runs every step on "
+        "tiny settings and writes only under build/smoke/. Needs a clone of the repository and "
+        "pip install -r requirements-report.txt.",
+    )
+    reproduce.add_argument("--smoke", action="store_true", help="tiny data and epochs, as in CI")
+    reproduce.set_defaults(handler=_reproduce)
 
     derivatives = commands.add_parser(
         "generate-derivatives",

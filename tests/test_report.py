@@ -1,0 +1,69 @@
+"""The report's numbers come from the results: placeholders, formats, claims and staleness."""
+
+import importlib
+import json
+
+import pytest
+
+from lstm_utils import config
+
+REPORT_DIR = config.REPOSITORY_ROOT / "report"
+
+
+@pytest.fixture
+def fill_report(monkeypatch):
+    monkeypatch.syspath_prepend(str(REPORT_DIR))
+    return importlib.import_module("fill_report")
+
+
+def test_placeholders_take_values_and_formats_from_the_results(fill_report):
+    results = {"imdb": {"models": [{"accuracy": 0.87712, "parameters": 1313025}]}}
+    template = "accuracy {{imdb.models.0.accuracy|.3f}}, {{ imdb.models.0.parameters|, }} parameters"
+    assert fill_report.render(template, results) == "accuracy 0.877, 1,313,025 parameters"
+
+
+def test_a_placeholder_without_a_result_names_itself(fill_report):
+    with pytest.raises(KeyError, match="imdb.models.0.recall"):
+        fill_report.render("{{imdb.models.0.recall|.3f}}", {"imdb": {"models": [{"accuracy": 0.9}]}})
+
+
+def adding_record(lstm_solves_the_longest: bool) -> dict:
+    runs = []
+    for length in (10, 200, 400):
+        for model in ("simple_rnn", "lstm", "gru"):
+            solved = model != "simple_rnn" and (length < 400 or model == "gru" or lstm_solves_the_longest)
+            runs.append({"T": length, "model": model, "test_mse": 0.001 if solved else 0.17, "solved": solved,
+                         "last_to_first_ratio": 2.0})
+    return {"runs": runs, "threshold": 0.01}
+
+
+def test_a_result_that_overturns_a_claim_of_the_text_stops_the_fill(fill_report):
+    table = fill_report._adding_problem(adding_record(lstm_solves_the_longest=False), check_claims=True)
+    assert "| 400 | 0.1700 | 0.1700 | **0.0010** |" in table["adding_table"]
+    with pytest.raises(AssertionError, match="only the GRU"):
+        fill_report._adding_problem(adding_record(lstm_solves_the_longest=True), check_claims=True)
+    # Smoke results support no claims, and only fill the template.
+    fill_report._adding_problem(adding_record(lstm_solves_the_longest=True), check_claims=False)
+
+
+def test_the_reference_list_holds_exactly_the_works_the_text_cites(fill_report):
+    listed = fill_report._references("as Kingma and Ba (2015) and Maas et al. (2011) found")
+    assert listed.startswith("Kingma, D.P. and Ba, J. (2015)") and "Maas, A.L." in listed
+    assert "Hochreiter" not in listed
+
+
+def test_fill_report_check_reports_a_stale_report(fill_report, tmp_path, monkeypatch, capsys):
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "imdb.json").write_text(json.dumps({"mode": "full", "accuracy": 0.5}))
+    monkeypatch.setattr(fill_report, "TEMPLATE", tmp_path / "template.md")
+    fill_report.TEMPLATE.write_text("accuracy {{imdb.accuracy|.2f}}\n")
+    report = tmp_path / "report.md"
+    arguments = ["fill_report.py", "--results", str(results), "--out", str(report)]
+    monkeypatch.setattr("sys.argv", arguments)
+    assert fill_report.main() == 0 and report.read_text() == "accuracy 0.50\n"
+    monkeypatch.setattr("sys.argv", [*arguments, "--check"])
+    assert fill_report.main() == 0
+    (results / "imdb.json").write_text(json.dumps({"mode": "full", "accuracy": 0.75}))
+    assert fill_report.main() == 1
+    assert "stale" in capsys.readouterr().err
