@@ -15,10 +15,10 @@ SCRIPT = config.REPOSITORY_ROOT / "benchmarks" / "training_speed.py"
 pytestmark = pytest.mark.skipif(not DATA, reason=f"{config.DATA_ENV_VAR} is not set: the benchmark reads IMDB")
 
 
-def run_benchmark(*arguments):
+def run_benchmark(*arguments, script=SCRIPT):
     environment = {**os.environ, config.DATA_ENV_VAR: DATA, config.SMOKE_ENV_VAR: "1"}
     return subprocess.run(
-        [sys.executable, str(SCRIPT), *arguments], capture_output=True, text=True, env=environment, timeout=600, check=False
+        [sys.executable, str(script), *arguments], capture_output=True, text=True, env=environment, timeout=600, check=False
     )
 
 
@@ -42,3 +42,15 @@ def test_quick_mode_times_without_training_to_the_end():
     assert [entry["name"] for entry in record["configs"]] == ["published_a", "ours_imdb"]
     for entry in record["configs"]:
         assert entry["samples_per_second"] > 0 and entry["test_accuracy"] is None
+
+
+def test_the_levers_benchmark_times_each_variant_against_the_padded_reference():
+    result = run_benchmark(script=config.REPOSITORY_ROOT / "benchmarks" / "imdb_levers.py")
+    assert result.returncode == 0, result.stderr[-2000:]
+    record = json.loads((config.results_dir() / "imdb_levers_cpu.json").read_text())
+    assert (record["device"], record["mode"]) == ("cpu", "smoke")
+    reference, notebook = record["variants"]["padded_500_pre_no_mask_batch_64"], record["variants"]["bucketed_500_batch_128"]
+    assert reference["speedup_over_padded_500"] == 1 and reference["mean_batch_width"] == 500
+    assert notebook["settings"]["mask"] and notebook["mean_batch_width"] <= 500
+    assert notebook["seconds_per_epoch"] > 0 and notebook["steps_timed"] >= 2
+
