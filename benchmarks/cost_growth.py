@@ -3,14 +3,16 @@
     python benchmarks/cost_growth.py          # the full sweep, a few minutes on the 2-core CPU
     LSTM_TUTORIAL_SMOKE=1 python benchmarks/cost_growth.py   # a tiny sweep, for the tests
 
-Each point is one model, Embedding(10,000, 128) -> SimpleRNN or LSTM -> Dense(1), timed on a
-fixed batch of random reviews: a few untimed steps first (tracing), then the fastest of the timed
-steps (the least disturbed by anything else on the machine), scaled to an epoch of the IMDB
-training split. A recurrent layer does the same work at every step, so the time should grow
-linearly with the length T; the fitted line says how well it does. Along the hidden size H, the
-recurrent matrix product costs H x 4H per step for an LSTM (H x H for a SimpleRNN), so the time
-grows towards H squared once that product outweighs the fixed costs (the embedding's update
-among them); the fitted quadratic a + bH + cH^2 says how much of the time its H^2 term is.
+Each point is one model, Embedding(10,000, 128) -> SimpleRNN or LSTM -> Dense(1), trained on a
+fixed batch of random reviews: a few untimed steps first (tracing), then timed steps in several
+rounds that visit every point in turn, so that a burst of other work on the machine (this is a
+shared virtual machine) spoils one round of a point, not all of it. A point's time is its fastest
+step, scaled to an epoch of the IMDB training split. A recurrent layer does the same work at
+every step, so the time should grow linearly with the length T; the fitted line says how well it
+does. Along the hidden size H, the recurrent matrix product costs H x 4H per step for an LSTM
+(H x H for a SimpleRNN), so the time grows towards H squared once that product outweighs the
+fixed costs (the embedding's update among them); the fitted quadratic a + bH + cH^2 says how
+much of the time its H^2 term is.
 
 Writes results/cost_growth_<device>.json and figures/cost_growth_<device>.png.
 """
@@ -26,10 +28,11 @@ FULL = {
     "units_for_lengths": 128,
     "batch_size": 64,
     "warm_up_steps": 2,
-    "timed_steps": 8,
+    "rounds": 4,
+    "timed_steps_per_round": 3,
     "epoch_examples": 22_500,  # The IMDB training split less notebook 02's validation reviews.
 }
-SMOKE = FULL | {"lengths": [10, 20, 30], "units_at_length": 10, "units": [4, 8, 16], "units_for_lengths": 4, "timed_steps": 2}
+SMOKE = FULL | {"lengths": [10, 20, 30], "units_at_length": 10, "units": [4, 8, 16], "units_for_lengths": 4, "rounds": 2, "timed_steps_per_round": 1}
 KINDS = ("simple_rnn", "lstm")
 VOCABULARY, EMBEDDING = 10_000, 128
 
@@ -41,14 +44,24 @@ def main() -> int:
 
     settings = SMOKE if config.is_smoke_mode() else FULL
     started = time.perf_counter()
-    sweeps = {"length": {}, "units": {}}
-    for kind in KINDS:
-        sweeps["length"][kind] = [
-            epoch_seconds(kind, length, settings["units_for_lengths"], settings) for length in settings["lengths"]
+    points = [
+        (sweep, kind, length, units)
+        for kind in KINDS
+        for sweep, length, units in [
+            *(("length", length, settings["units_for_lengths"]) for length in settings["lengths"]),
+            *(("units", settings["units_at_length"], units) for units in settings["units"]),
         ]
-        sweeps["units"][kind] = [
-            epoch_seconds(kind, settings["units_at_length"], units, settings) for units in settings["units"]
-        ]
+    ]
+    steps = {point: TimedModel(*point[1:], settings) for point in points}
+    for round_number in range(settings["rounds"]):
+        print(f"round {round_number + 1} of {settings['rounds']}", flush=True)
+        for timed in steps.values():
+            timed.time_steps(settings["timed_steps_per_round"])
+    sweeps = {"length": {kind: [] for kind in KINDS}, "units": {kind: [] for kind in KINDS}}
+    for (sweep, kind, length, units), timed in steps.items():
+        seconds = timed.fastest_step * settings["epoch_examples"] / settings["batch_size"]
+        sweeps[sweep][kind].append(seconds)
+        print(f"  {kind:>10}  T={length:<4} H={units:<4} {seconds:8.1f} s per epoch")
     fits = {
         kind: {
             "length": linear_fit(settings["lengths"], sweeps["length"][kind]),
@@ -78,33 +91,34 @@ def main() -> int:
     return 0
 
 
-def epoch_seconds(kind: str, length: int, units: int, settings: dict) -> float:
-    """Seconds for one epoch of `settings["epoch_examples"]` reviews, from the median training step."""
-    import keras
-    import numpy as np
-    from keras import layers
+class TimedModel:
+    """One point of a sweep: a compiled model, its batch, and the fastest training step seen."""
 
-    from lstm_utils.training import set_seeds
+    def __init__(self, kind: str, length: int, units: int, settings: dict):
+        import keras
+        import numpy as np
+        from keras import layers
 
-    set_seeds(0)
-    token_ids = keras.Input(shape=(length,), dtype="int32")
-    vectors = layers.Embedding(VOCABULARY, EMBEDDING)(token_ids)
-    recurrent = {"simple_rnn": layers.SimpleRNN, "lstm": layers.LSTM}[kind](units)(vectors)
-    model = keras.Model(token_ids, layers.Dense(1, activation="sigmoid")(recurrent))
-    model.compile("adam", "binary_crossentropy")
-    rng = np.random.default_rng(0)
-    inputs = rng.integers(1, VOCABULARY, size=(settings["batch_size"], length), dtype=np.int32)
-    labels = rng.integers(0, 2, size=(settings["batch_size"], 1)).astype(np.float32)
-    for _ in range(settings["warm_up_steps"]):
-        model.train_on_batch(inputs, labels)
-    steps = []
-    for _ in range(settings["timed_steps"]):
-        step_started = time.perf_counter()
-        model.train_on_batch(inputs, labels)
-        steps.append(time.perf_counter() - step_started)
-    seconds = min(steps) * settings["epoch_examples"] / settings["batch_size"]
-    print(f"  {kind:>10}  T={length:<4} H={units:<4} {seconds:8.1f} s per epoch", flush=True)
-    return seconds
+        from lstm_utils.training import set_seeds
+
+        set_seeds(0)
+        token_ids = keras.Input(shape=(length,), dtype="int32")
+        vectors = layers.Embedding(VOCABULARY, EMBEDDING)(token_ids)
+        recurrent = {"simple_rnn": layers.SimpleRNN, "lstm": layers.LSTM}[kind](units)(vectors)
+        self.model = keras.Model(token_ids, layers.Dense(1, activation="sigmoid")(recurrent))
+        self.model.compile("adam", "binary_crossentropy")
+        rng = np.random.default_rng(0)
+        self.inputs = rng.integers(1, VOCABULARY, size=(settings["batch_size"], length), dtype=np.int32)
+        self.labels = rng.integers(0, 2, size=(settings["batch_size"], 1)).astype(np.float32)
+        for _ in range(settings["warm_up_steps"]):
+            self.model.train_on_batch(self.inputs, self.labels)
+        self.fastest_step = float("inf")
+
+    def time_steps(self, count: int) -> None:
+        for _ in range(count):
+            step_started = time.perf_counter()
+            self.model.train_on_batch(self.inputs, self.labels)
+            self.fastest_step = min(self.fastest_step, time.perf_counter() - step_started)
 
 
 def linear_fit(x: list[float], y: list[float]) -> dict:
