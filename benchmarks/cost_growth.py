@@ -40,7 +40,7 @@ VOCABULARY, EMBEDDING = 10_000, 128
 def main() -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from lstm_utils import config
-    from lstm_utils.results import save_results
+    from lstm_utils.results import device_kind, save_results
 
     settings = SMOKE if config.is_smoke_mode() else FULL
     started = time.perf_counter()
@@ -75,7 +75,7 @@ def main() -> int:
             f"(R^2 {fit['length']['r_squared']:.3f}); at H={settings['units'][-1]} the H^2 term is "
             f"{fit['units']['quadratic_share_at_largest']:.0%} of the time"
         )
-    device = "gpu" if _has_gpu() else "cpu"
+    device = device_kind()
     path = save_results(
         f"cost_growth_{device}",
         {
@@ -187,12 +187,6 @@ def plot(settings: dict, sweeps: dict, fits: dict, device: str) -> None:
     by_units.legend()
     figure.suptitle(f"Cost of one IMDB epoch on the {device.upper()}, batch {settings['batch_size']}")
     save_fig(figure, f"cost_growth_{device}", show=False)
-
-
-def _has_gpu() -> bool:
-    import tensorflow as tf
-
-    return bool(tf.config.list_physical_devices("GPU"))
 
 
 if __name__ == "__main__":

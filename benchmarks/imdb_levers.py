@@ -47,7 +47,7 @@ def main() -> int:
 
     from lstm_utils import config
     from lstm_utils.imdb import load_imdb, subsample
-    from lstm_utils.results import save_results
+    from lstm_utils.results import device_kind, save_results
 
     notebook_config = json.loads((config.REPOSITORY_ROOT / "results" / "imdb_comparison.json").read_text())["config"]
     (x_all, y_all), _, _ = load_imdb(num_words=notebook_config["num_words"])
@@ -67,7 +67,7 @@ def main() -> int:
     reference = measured["padded_500_pre_no_mask_batch_64"]["seconds_per_epoch"]
     for entry in measured.values():
         entry["speedup_over_padded_500"] = reference / entry["seconds_per_epoch"]
-    device = "gpu" if _has_gpu() else "cpu"
+    device = device_kind()
     path = save_results(
         f"imdb_levers_{device}",
         {
@@ -133,12 +133,6 @@ def build_model(notebook_config: dict, mask: bool):
     final_state = layers.LSTM(units, dropout=dropout)(sequence)
     output = layers.Dense(1, activation="sigmoid")(layers.Dropout(notebook_config["dropout"])(final_state))
     return keras.Model(token_ids, output)
-
-
-def _has_gpu() -> bool:
-    import tensorflow as tf
-
-    return bool(tf.config.list_physical_devices("GPU"))
 
 
 if __name__ == "__main__":

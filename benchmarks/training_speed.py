@@ -246,12 +246,10 @@ def _batch_size(batch) -> int:
 
 
 def save(measured: list[dict], quick: bool) -> None:
-    import tensorflow as tf
-
     from lstm_utils import config
-    from lstm_utils.results import save_results
+    from lstm_utils.results import device_kind, save_results
 
-    device = "gpu" if tf.config.list_physical_devices("GPU") else "cpu"
+    device = device_kind()
     payload = {"device": device, "configs": measured}
     if quick:
         path = save_results(f"benchmark_{device}_quick", {**payload, "mode": "quick"}, config.scratch_dir() / "benchmarks")

@@ -24,6 +24,13 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
+def device_kind() -> str:
+    """`"gpu"` when TensorFlow sees a GPU, else `"cpu"`: the device a benchmark's results are named after."""
+    import tensorflow as tf
+
+    return "gpu" if tf.config.list_physical_devices("GPU") else "cpu"
+
+
 def hardware_info() -> dict:
     info = {
         "platform": platform.platform(),

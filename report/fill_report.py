@@ -33,7 +33,7 @@ def load_results(results_dir: Path = RESULTS_DIR) -> dict:
     return {path.stem: json.loads(path.read_text()) for path in sorted(results_dir.glob("*.json"))}
 
 
-def derived_values(results: dict, check_claims: bool = True) -> dict:
+def derived_values(results: dict, template: str, check_claims: bool = True) -> dict:
     """Numbers (and tables) the report needs that no single results file holds.
 
     With `check_claims`, the report's qualitative claims are asserted: if a new run overturns
@@ -79,7 +79,7 @@ def derived_values(results: dict, check_claims: bool = True) -> dict:
         "length_fit_r2_simple_rnn": cost["fits"]["simple_rnn"]["length"]["r_squared"],
         "largest_units": max(cost["config"]["units"]),
         "units_quadratic_share_lstm": cost["fits"]["lstm"]["units"]["quadratic_share_at_largest"],
-        "references": _references(TEMPLATE.read_text()),
+        "references": _references(template),
     }
 
 
@@ -104,8 +104,8 @@ def _adding_problem(adding: dict, check_claims: bool) -> dict:
     return {
         "adding_table": "\n".join(rows),
         "simple_rnn_longest_solved": max(simple_solved, default=0),
-        "adding_lstm_ratio_200": runs[lengths[-2], "lstm"]["last_to_first_ratio"],
-        "adding_simple_rnn_ratio_200": runs[lengths[-2], "simple_rnn"]["last_to_first_ratio"],
+        "adding_lstm_ratio_second_longest": runs[lengths[-2], "lstm"]["last_to_first_ratio"],
+        "adding_simple_rnn_ratio_second_longest": runs[lengths[-2], "simple_rnn"]["last_to_first_ratio"],
         "second_longest_length": lengths[-2],
         "longest_length": longest,
     }
@@ -156,7 +156,7 @@ def render(template: str, results: dict) -> str:
     values = dict(results)
     if "{{derived." in template.replace("{{ ", "{{"):
         modes = {record.get("mode") for record in results.values()}
-        values["derived"] = derived_values(results, check_claims=modes == {"full"})
+        values["derived"] = derived_values(results, template, check_claims=modes == {"full"})
 
     def fill(match: re.Match) -> str:
         value = lookup(values, match.group(1))

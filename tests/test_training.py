@@ -4,6 +4,7 @@ import pytest
 import tensorflow as tf
 
 from lstm_utils import config
+from lstm_utils.sequences import pad_sequences
 from lstm_utils.training import (
     array_dataset,
     bucketed_dataset,
@@ -255,7 +256,7 @@ def test_a_loss_can_be_the_monitor_with_lower_is_better():
 def endless_stream():
     """Padded sequences shuffled anew on every pass and repeated without end, like the adding problem's."""
     sequences, labels = tiny_sequences()
-    padded = np.stack([np.pad(s[:50], (0, 50 - len(s[:50]))) for s in sequences])
+    padded = pad_sequences(sequences, 50, padding="post", truncating="post")
     return tf.data.Dataset.from_tensor_slices((padded, labels)).shuffle(40, seed=1).repeat().batch(8)
 
 
