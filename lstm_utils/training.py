@@ -105,18 +105,20 @@ def bucketed_dataset(
     shuffle: bool = True,
     seed: int = 0,
     bucket_width: int = 50,
+    padding: str = "post",
 ) -> tf.data.Dataset:
-    """Length-bucketed batches of reviews, right-padded to a multiple of `bucket_width` tokens.
+    """Length-bucketed batches of reviews, padded to a multiple of `bucket_width` tokens.
 
     Most reviews are much shorter than `maxlen`, so padding each batch only as far as its own
     longest review (rounded up to a few fixed widths) saves most of the recurrent steps.
+    `padding="pre"` puts the few padding tokens in front, for a model that reads them without a mask.
     """
     lengths = np.minimum(sequence_lengths(sequences), maxlen)
 
     def make_batch(batch):
         width = bucket_width_for(lengths[batch].max(), maxlen, bucket_width)
         return pad_sequences(
-            [sequences[i] for i in batch], width, "post", truncating
+            [sequences[i] for i in batch], width, padding, truncating
         ), labels[batch]
 
     signature = (

@@ -52,6 +52,26 @@ def test_dataset_yields_every_example_once_per_pass_in_a_new_order():
     assert passes[0] != passes[1]
 
 
+def test_a_bucketed_dataset_pads_at_the_end_or_in_front():
+    sequences, labels = tiny_sequences()
+    labels = np.arange(len(labels), dtype=np.int32)  # Labels that identify each example.
+    for padding in ("post", "pre"):
+        dataset = bucketed_dataset(
+            sequences, labels, batch_size=8, maxlen=50, shuffle=False, bucket_width=10, padding=padding
+        )
+        for x_batch, y_batch in dataset:
+            x_batch = x_batch.numpy()
+            assert x_batch.shape[1] % 10 == 0
+            for row, index in zip(x_batch, y_batch.numpy()):
+                kept = sequences[index][-50:]
+                padded = np.zeros(x_batch.shape[1], dtype=np.int32)
+                if padding == "post":
+                    padded[: len(kept)] = kept
+                else:
+                    padded[len(padded) - len(kept) :] = kept
+                np.testing.assert_array_equal(row, padded)
+
+
 def test_an_array_dataset_gives_every_row_once_per_pass_in_a_new_reproducible_order():
     inputs = np.arange(20 * 3, dtype=np.float32).reshape(20, 3)
     labels = np.arange(20, dtype=np.int32)
