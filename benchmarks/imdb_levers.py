@@ -6,13 +6,14 @@
 Every variant is notebook 02's stacked LSTM (its committed configuration: Embedding(128), two
 LSTM(128) with dropout) on the real IMDB training reviews. The first variant feeds the model the
 way the published configuration (a) does, every review padded at the front to 500 tokens with no
-mask; each later one changes one setting from the notebook's own choice (`bucketed_500_batch_128`).
+mask; each later one changes one setting from a reference (`bucketed_500_batch_128`: batches of 128
+similar-length reviews, padded behind to a multiple of 50 tokens, masked), and the last ones
+combine the settings that helped on their own.
 
-How it is timed: each variant trains on a sixteenth of one epoch's batches, picked evenly across
-their widths so that short and long batches are represented as in a whole epoch. One untimed
-pass traces the training step for every batch width; then several rounds visit every variant in
-turn, and each batch keeps its fastest step over the rounds. This is a shared virtual machine
-with bursts of steal time, and a burst spoils one round of a batch, not its time. Seconds per
+How it is timed (`step_timing.py`): each variant trains on a sixteenth of one epoch's batches,
+picked evenly across their widths so that short and long batches are represented as in a whole
+epoch. One untimed pass traces the training step for every batch width; then several rounds
+visit every variant in turn, and each batch keeps its fastest step over the rounds. Seconds per
 epoch are the training reviews divided by the samples per second.
 
 Only speed is measured here; whether a faster setting keeps the accuracy is for a full
@@ -25,6 +26,8 @@ import json
 import os
 import sys
 import time
+
+from step_timing import FastestSteps, measure_variants, sample_by_width
 
 NOTEBOOK = {"pipeline": "bucketed", "maxlen": 500, "batch_size": 128, "bucket_width": 50, "jit_compile": False}
 VARIANTS = {
@@ -40,10 +43,14 @@ VARIANTS = {
     "bucketed_500_batch_128_xla": {"jit_compile": True},
     "bucketed_500_batch_128_pre_no_mask": {"padding": "pre", "mask": False},
     "bucketed_500_batch_128_pre_no_mask_bucket_width_10": {"padding": "pre", "mask": False, "bucket_width": 10},
+    # Combinations of the settings that helped on their own.
+    "bucketed_200_batch_128_bucket_width_10": {"maxlen": 200, "bucket_width": 10},
+    "bucketed_300_batch_128_pre_no_mask_bucket_width_10": {"maxlen": 300, "padding": "pre", "mask": False, "bucket_width": 10},
+    "bucketed_200_batch_128_pre_no_mask_bucket_width_10": {"maxlen": 200, "padding": "pre", "mask": False, "bucket_width": 10},
 }
 TIMED_SHARE = 1 / 16
 ROUNDS = {"full": 3, "smoke": 2}
-# Smoke mode times the reference and the notebook's choice only: enough to exercise every step.
+# Smoke mode times the padded and the bucketed reference only: enough to exercise every step.
 SMOKE_VARIANTS = ["padded_500_pre_no_mask_batch_64", "bucketed_500_batch_128"]
 
 
@@ -66,22 +73,11 @@ def main() -> int:
     tf.get_logger().setLevel("ERROR")  # Each batch width traces the step once; the warning about it is expected.
     variants = {name: VARIANTS[name] for name in SMOKE_VARIANTS} if config.is_smoke_mode() else VARIANTS
     started = time.perf_counter()
-    timed = {}
-    for name, changes in variants.items():
-        print(f"tracing {name}", flush=True)
-        timed[name] = TimedVariant({**NOTEBOOK, "padding": "post", "mask": True, **changes}, notebook_config, x_train, y_train)
-    rounds = ROUNDS[config.run_mode()]
-    for round_number in range(rounds):
-        print(f"round {round_number + 1} of {rounds}", flush=True)
-        for variant in timed.values():
-            variant.time_pass()
-    measured = {}
-    for name, variant in timed.items():
-        measured[name] = {"settings": variant.settings, **variant.summary(len(x_train))}
-        print(f"{name:>50}: {measured[name]['seconds_per_epoch']:7.1f} s per epoch", flush=True)
-    reference = measured["padded_500_pre_no_mask_batch_64"]["seconds_per_epoch"]
-    for entry in measured.values():
-        entry["speedup_over_padded_500"] = reference / entry["seconds_per_epoch"]
+    measured = measure_variants(
+        {name: {**NOTEBOOK, "padding": "post", "mask": True, **changes} for name, changes in variants.items()},
+        lambda settings: timed_variant(settings, notebook_config, x_train, y_train),
+        ROUNDS[config.run_mode()], len(x_train), "padded_500_pre_no_mask_batch_64", "speedup_over_padded_500",
+    )
     device = device_kind()
     path = save_results(
         f"imdb_levers_{device}",
@@ -89,7 +85,7 @@ def main() -> int:
             "device": device,
             "train_examples": len(x_train),
             "timed_share_of_an_epoch": TIMED_SHARE,
-            "rounds": rounds,
+            "rounds": ROUNDS[config.run_mode()],
             "variants": measured,
             "seconds": time.perf_counter() - started,
         },
@@ -98,56 +94,30 @@ def main() -> int:
     return 0
 
 
-class TimedVariant:
-    """One variant: its compiled model, its timed batches, and each batch's fastest step so far."""
+def timed_variant(settings: dict, notebook_config: dict, x_train, y_train) -> FastestSteps:
+    """The variant's compiled model on a sixteenth of an epoch's batches, traced for every width."""
+    import numpy as np
 
-    def __init__(self, settings: dict, notebook_config: dict, x_train, y_train):
-        import numpy as np
+    from lstm_utils.sequences import pad_sequences
+    from lstm_utils.training import bucketed_dataset, set_seeds
 
-        from lstm_utils.sequences import pad_sequences
-        from lstm_utils.training import bucketed_dataset, set_seeds
-
-        self.settings = settings
-        set_seeds(42)
-        self.model = build_model(notebook_config, settings["mask"])
-        self.model.compile("adam", "binary_crossentropy", jit_compile=settings["jit_compile"])
-        if settings["pipeline"] == "padded":
-            padded = pad_sequences(x_train, settings["maxlen"], settings["padding"], "pre")
-            order = np.random.default_rng(42).permutation(len(x_train))
-            batches = [
-                (padded[order[i : i + settings["batch_size"]]], y_train[order[i : i + settings["batch_size"]]])
-                for i in range(0, len(order), settings["batch_size"])
-            ]
-        else:
-            dataset = bucketed_dataset(
-                x_train, y_train, settings["batch_size"], settings["maxlen"], "pre", seed=42,
-                bucket_width=settings["bucket_width"], padding=settings["padding"],
-            )
-            batches = [(x.numpy(), y.numpy()) for x, y in dataset]
-        # Batches evenly spaced in order of width: the widths of a whole epoch, in miniature.
-        by_width = sorted(batches, key=lambda batch: (batch[0].shape[1], len(batch[1])))
-        picked = np.linspace(0, len(by_width) - 1, max(2, round(len(by_width) * TIMED_SHARE)))
-        self.batches = [by_width[index] for index in np.round(picked).astype(int)]
-        for x, y in self.batches:
-            self.model.train_on_batch(x, y)
-        self.fastest = [float("inf")] * len(self.batches)
-
-    def time_pass(self) -> None:
-        for index, (x, y) in enumerate(self.batches):
-            started = time.perf_counter()
-            self.model.train_on_batch(x, y)
-            self.fastest[index] = min(self.fastest[index], time.perf_counter() - started)
-
-    def summary(self, train_examples: int) -> dict:
-        import numpy as np
-
-        samples_per_second = sum(len(y) for _, y in self.batches) / sum(self.fastest)
-        return {
-            "steps_timed": len(self.batches),
-            "mean_batch_width": float(np.mean([x.shape[1] for x, _ in self.batches])),
-            "samples_per_second": samples_per_second,
-            "seconds_per_epoch": train_examples / samples_per_second,
-        }
+    set_seeds(42)
+    model = build_model(notebook_config, settings["mask"])
+    model.compile("adam", "binary_crossentropy", jit_compile=settings["jit_compile"])
+    if settings["pipeline"] == "padded":
+        padded = pad_sequences(x_train, settings["maxlen"], settings["padding"], "pre")
+        order = np.random.default_rng(42).permutation(len(x_train))
+        batches = [
+            (padded[order[i : i + settings["batch_size"]]], y_train[order[i : i + settings["batch_size"]]])
+            for i in range(0, len(order), settings["batch_size"])
+        ]
+    else:
+        dataset = bucketed_dataset(
+            x_train, y_train, settings["batch_size"], settings["maxlen"], "pre", seed=42,
+            bucket_width=settings["bucket_width"], padding=settings["padding"],
+        )
+        batches = [(x.numpy(), y.numpy()) for x, y in dataset]
+    return FastestSteps(model, sample_by_width(batches, TIMED_SHARE))
 
 
 def build_model(notebook_config: dict, mask: bool):

@@ -15,7 +15,8 @@ words, Embedding(128), Adam(1e-3), five epochs, no mask,
   published_b_simplernn   maxlen 500, post-padding, one SimpleRNN(128), batch 64;
   published_c             maxlen 200, post-padding, one SimpleRNN(128), batch 32.
 Ours: notebook 02's stacked LSTM and notebook 05's encoder-decoder, each a fresh copy of the
-committed model's architecture, trained with its notebook's settings (from its results file).
+committed model's architecture, trained with its notebook's settings (from its results file);
+and notebook 02's model again with every review cut to its last 200 tokens instead of 500.
 The derivative model is timed, not trained to the end: an epoch takes about 20 minutes on the
 CPU, and notebook 05 reports its accuracy.
 """
@@ -36,7 +37,10 @@ PUBLISHED = {
     "published_c": {"maxlen": 200, "padding": "post", "layers": ["simple_rnn"], "dropout": 0.0, "batch_size": 32},
 }
 PUBLISHED_EPOCHS = 5
-CONFIGS = [*PUBLISHED, "ours_imdb", "ours_derivative"]
+# Notebook 02's model with its reviews cut to their last 200 tokens: faster, and the benchmark
+# measures what that costs in accuracy.
+SHORT_MAXLEN = 200
+CONFIGS = [*PUBLISHED, "ours_imdb", f"ours_imdb_maxlen_{SHORT_MAXLEN}", "ours_derivative"]
 TARGET_VALIDATION_ACCURACY = 0.85
 
 
@@ -105,6 +109,8 @@ def _imdb(name: str, quick: bool) -> dict:
     )
 
     settings = PUBLISHED.get(name) or _committed_config("imdb_comparison")
+    if name == f"ours_imdb_maxlen_{SHORT_MAXLEN}":
+        settings = {**settings, "maxlen": SHORT_MAXLEN}
     (x_train_all, y_train_all), (x_test, y_test), _ = load_imdb(num_words=10_000)
     if config.is_smoke_mode():
         x_train_all, y_train_all = subsample(x_train_all, y_train_all, 640, seed=0)
@@ -126,8 +132,14 @@ def _imdb(name: str, quick: bool) -> dict:
         optimizer = keras.optimizers.Adam(1e-3)
     else:
         model = _fresh_copy("imdb_lstm")
-        train = bucketed_dataset(x_train, y_train, settings["batch_size"], settings["maxlen"], settings["truncating"], seed=42)
-        validation = bucketed_dataset(x_val, y_val, settings["batch_size"], settings["maxlen"], settings["truncating"], shuffle=False)
+        # Settings a notebook run before they existed did not record: right padding in steps of 50.
+        feeding = {"padding": settings.get("padding", "post"), "bucket_width": settings.get("bucket_width", 50)}
+        train = bucketed_dataset(
+            x_train, y_train, settings["batch_size"], settings["maxlen"], settings["truncating"], seed=42, **feeding
+        )
+        validation = bucketed_dataset(
+            x_val, y_val, settings["batch_size"], settings["maxlen"], settings["truncating"], shuffle=False, **feeding
+        )
         epochs = settings["epochs"]
         callbacks = [
             keras.callbacks.EarlyStopping(monitor="val_accuracy", mode="max", patience=settings["early_stopping_patience"], restore_best_weights=True),
@@ -144,7 +156,7 @@ def _imdb(name: str, quick: bool) -> dict:
     if name in PUBLISHED:
         probabilities = model.predict(arrays["test"][0], batch_size=256, verbose=0)[:, 0]
     else:
-        probabilities = predict_probabilities(model, x_test, settings["maxlen"], settings["truncating"])
+        probabilities = predict_probabilities(model, x_test, settings["maxlen"], settings["truncating"], **feeding)
     accuracy = binary_classification_metrics(y_test, probabilities)["accuracy"]
     validation_accuracy = history.history["val_accuracy"]
     reached = next((i for i, value in enumerate(validation_accuracy) if value >= TARGET_VALIDATION_ACCURACY), None)

@@ -10,7 +10,7 @@ from nbclient.exceptions import CellExecutionError
 
 from . import config
 from .errors import LstmTutorialError
-from .results import load_results, save_results
+from .results import hardware_info, load_results, save_results
 
 NOTEBOOKS_DIR = config.REPOSITORY_ROOT / "notebooks"
 
@@ -75,7 +75,16 @@ def _execute(path: Path) -> float:
 
 
 def _record_runtimes(seconds: dict[str, float]) -> None:
-    recorded = (config.results_dir() / "notebook_runtimes.json").is_file()
-    runtimes = load_results("notebook_runtimes")["seconds"] if recorded else {}
+    """Merge the new timings into the recorded ones; each notebook keeps the processor it ran on."""
+    recorded = load_results("notebook_runtimes") if (config.results_dir() / "notebook_runtimes.json").is_file() else {}
+    runtimes = recorded.get("seconds", {})
+    # Files written before processors were recorded per notebook name one for all of them.
+    processors = recorded.get("processor_by_notebook") or {
+        name: recorded["hardware"]["processor"] for name in runtimes
+    }
     runtimes.update(seconds)
-    save_results("notebook_runtimes", {"seconds": dict(sorted(runtimes.items()))})
+    processors.update(dict.fromkeys(seconds, hardware_info()["processor"]))
+    save_results(
+        "notebook_runtimes",
+        {"seconds": dict(sorted(runtimes.items())), "processor_by_notebook": dict(sorted(processors.items()))},
+    )

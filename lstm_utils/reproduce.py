@@ -23,10 +23,16 @@ FULL_BENCHMARKS = [
     ["generate_derivatives.py"],
     ["derive_speed.py"],
     ["cost_growth.py"],
+    ["imdb_levers.py"],
+    ["derivative_levers.py"],
     ["training_speed.py"],
 ]
 # In smoke mode: the benchmarks that have a smoke setting, and the configurations the report compares.
-SMOKE_BENCHMARKS = [["cost_growth.py"], ["training_speed.py", "--only", "published_a", "ours_imdb"]]
+SMOKE_BENCHMARKS = [
+    ["cost_growth.py"],
+    ["imdb_levers.py"],
+    ["training_speed.py", "--only", "published_a", "ours_imdb", "ours_imdb_maxlen_200"],
+]
 
 
 def report_paths() -> tuple[Path, Path]:

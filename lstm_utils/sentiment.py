@@ -17,9 +17,23 @@ def model_paths(models_dir: Path | None = None) -> tuple[Path, Path]:
     return model_files(MODEL_NAME, models_dir)
 
 
-def save_sentiment_model(model, word_index: WordIndex, maxlen: int, truncating: str, models_dir=None):
+def save_sentiment_model(
+    model,
+    word_index: WordIndex,
+    maxlen: int,
+    truncating: str,
+    models_dir=None,
+    padding: str = "post",
+    bucket_width: int = 50,
+):
     """Save the model with its vocabulary and the padding settings it was trained with."""
-    settings = {"maxlen": maxlen, "truncating": truncating, **json.loads(word_index.to_json())}
+    settings = {
+        "maxlen": maxlen,
+        "truncating": truncating,
+        "padding": padding,
+        "bucket_width": bucket_width,
+        **json.loads(word_index.to_json()),
+    }
     return save_model(model, settings, MODEL_NAME, models_dir)
 
 
@@ -30,6 +44,9 @@ class SentimentModel:
         self.model, settings = load_model(MODEL_NAME, models_dir, "sentiment", "02_simple_rnn_vs_lstm.ipynb")
         self.maxlen = settings["maxlen"]
         self.truncating = settings["truncating"]
+        # Models saved before these settings existed were trained on right padding in steps of 50.
+        self.padding = settings.get("padding", "post")
+        self.bucket_width = settings.get("bucket_width", 50)
         self.word_index = WordIndex(settings["words"], settings["num_words"])
 
     def predict(self, texts: list[str]) -> list[float]:
@@ -39,7 +56,9 @@ class SentimentModel:
         for text in texts:
             self._check(text)
         sequences = [self.word_index.encode(text) for text in texts]
-        probabilities = predict_probabilities(self.model, sequences, self.maxlen, self.truncating)
+        probabilities = predict_probabilities(
+            self.model, sequences, self.maxlen, self.truncating, bucket_width=self.bucket_width, padding=self.padding
+        )
         return [float(p) for p in probabilities]
 
     def _check(self, text: str) -> None:

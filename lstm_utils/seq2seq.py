@@ -120,7 +120,12 @@ def seq2seq_dataset(
 
 
 def build_seq2seq(
-    vocabulary_size, embedding_dim=64, encoder_units=128, decoder_units=256, encoder_layers=1
+    vocabulary_size,
+    embedding_dim=64,
+    encoder_units=128,
+    decoder_units=256,
+    encoder_layers=1,
+    unroll_length=None,
 ):
     """Bidirectional LSTM encoder, LSTM decoder with dot-product (Luong) attention.
 
@@ -129,6 +134,9 @@ def build_seq2seq(
     the attention weights are what notebook 05 draws as heat maps. With `encoder_layers` > 1,
     lower bidirectional layers (`encoder_lower_1`, ...) feed the top one (`encoder`), so each
     position can combine what both directions saw before the decoder reads it.
+
+    With `unroll_length`, both inputs have exactly that many tokens and every LSTM is unrolled
+    over them: a speed lever for short sequences that `benchmarks/derivative_levers.py` measures.
     """
     import keras
     from keras import layers
@@ -137,16 +145,17 @@ def build_seq2seq(
         raise ValueError(
             "decoder_units must be twice encoder_units (it starts from both directions)"
         )
-    source = keras.Input((None,), dtype="int32", name="source")
-    target_in = keras.Input((None,), dtype="int32", name="target_in")
+    unroll = unroll_length is not None
+    source = keras.Input((unroll_length,), dtype="int32", name="source")
+    target_in = keras.Input((unroll_length,), dtype="int32", name="target_in")
 
     source_embedded = layers.Embedding(
         vocabulary_size, embedding_dim, mask_zero=True, name="source_embedding"
     )(source)
     for number in range(1, encoder_layers):
-        source_embedded = _lower_encoder(encoder_units, number)(source_embedded)
+        source_embedded = _lower_encoder(encoder_units, number, unroll)(source_embedded)
     encoder = layers.Bidirectional(
-        layers.LSTM(encoder_units, return_sequences=True, return_state=True),
+        layers.LSTM(encoder_units, return_sequences=True, return_state=True, unroll=unroll),
         name="encoder",
     )
     encoder_outputs, forward_h, forward_c, backward_h, backward_c = encoder(
@@ -159,7 +168,7 @@ def build_seq2seq(
         vocabulary_size, embedding_dim, mask_zero=True, name="target_embedding"
     )(target_in)
     decoder = layers.LSTM(
-        decoder_units, return_sequences=True, return_state=True, name="decoder"
+        decoder_units, return_sequences=True, return_state=True, unroll=unroll, name="decoder"
     )
     decoder_outputs, _, _ = decoder(target_embedded, initial_state=[state_h, state_c])
     context = layers.Attention(name="attention")([decoder_outputs, encoder_outputs])
@@ -175,11 +184,11 @@ def build_seq2seq(
     return keras.Model([source, target_in], next_token, name="derivative_seq2seq")
 
 
-def _lower_encoder(units: int, number: int):
+def _lower_encoder(units: int, number: int, unroll: bool = False):
     from keras import layers
 
     return layers.Bidirectional(
-        layers.LSTM(units, return_sequences=True), name=f"encoder_lower_{number}"
+        layers.LSTM(units, return_sequences=True, unroll=unroll), name=f"encoder_lower_{number}"
     )
 
 

@@ -483,16 +483,26 @@ def predict_probabilities(
     truncating: str = "pre",
     batch_size: int = 256,
     bucket_width: int = 50,
+    padding: str = "post",
 ) -> np.ndarray:
-    """Predicted probabilities in the order of `sequences`, computed on length-bucketed batches."""
+    """Predicted probabilities in the order of `sequences`, computed on length-bucketed batches.
+
+    `padding` and `bucket_width` should be those the model was trained with (see
+    `bucketed_dataset`). Every sequence is padded to its own length rounded up to a multiple of
+    `bucket_width`, whatever else is predicted with it: without a mask the model reads the
+    padding, and a prediction must not depend on its neighbours.
+    """
     lengths = np.maximum(np.minimum(sequence_lengths(sequences), maxlen), 1)
-    batches = bucket_by_length(lengths, batch_size, seed=None)
+    widths = np.array([bucket_width_for(length, maxlen, bucket_width) for length in lengths])
+    batches = []
+    for width in np.unique(widths):
+        same_width = np.flatnonzero(widths == width)
+        batches += [same_width[i : i + batch_size] for i in range(0, len(same_width), batch_size)]
 
     def generate():
         for batch in batches:
-            width = bucket_width_for(lengths[batch].max(), maxlen, bucket_width)
             yield pad_sequences(
-                [sequences[i] for i in batch], width, "post", truncating
+                [sequences[i] for i in batch], int(widths[batch[0]]), padding, truncating
             )
 
     dataset = tf.data.Dataset.from_generator(

@@ -75,6 +75,7 @@ def derived_values(results: dict, template: str, check_claims: bool = True) -> d
         "greedy_exact_match_percent": 100 * greedy["exact_match"],
         "tagger_exact_match_percent": 100 * test["tagger"]["exact_match"],
         **_speed(results["benchmark_cpu"]),
+        **_levers(results["imdb_levers_cpu"], check_claims),
         "length_fit_r2_lstm": cost["fits"]["lstm"]["length"]["r_squared"],
         "length_fit_r2_simple_rnn": cost["fits"]["simple_rnn"]["length"]["r_squared"],
         "largest_units": max(cost["config"]["units"]),
@@ -127,7 +128,28 @@ def _speed(benchmark: dict) -> dict:
     return {
         "benchmark_table": "\n".join(rows),
         "speedup_over_a": configs["published_a"]["seconds_per_epoch"] / configs["ours_imdb"]["seconds_per_epoch"],
+        "speedup_over_a_maxlen_200": (
+            configs["published_a"]["seconds_per_epoch"] / configs["ours_imdb_maxlen_200"]["seconds_per_epoch"]
+        ),
     }
+
+
+def _levers(levers: dict, check_claims: bool) -> dict:
+    variants = levers["variants"]
+    rows = ["| variant | seconds per epoch | speed-up over (a)'s padding |", "| --- | --- | --- |"]
+    for name, entry in variants.items():
+        rows.append(f"| `{name}` | {entry['seconds_per_epoch']:,.0f} | {entry['speedup_over_padded_500']:.2f} |")
+    rows.append("")
+    rows.append(
+        f"Table: seconds per IMDB epoch of notebook 02's stacked LSTM on the {levers['device'].upper()}, "
+        "one setting changed at a time, then combined; timed steps, no evaluation."
+    )
+    reference = variants["bucketed_500_batch_128"]["seconds_per_epoch"]
+    # A smoke run times two variants only, and supports no claims.
+    xla_slowdown = variants.get("bucketed_500_batch_128_xla", {}).get("seconds_per_epoch", float("nan")) / reference
+    if check_claims:
+        assert xla_slowdown > 2, "XLA makes an epoch several times slower"
+    return {"levers_table": "\n".join(rows), "xla_slowdown": xla_slowdown}
 
 
 def _references(template: str) -> str:

@@ -35,11 +35,11 @@ def test_training_to_the_end_reports_speed_memory_and_accuracy():
 
 
 def test_quick_mode_times_without_training_to_the_end():
-    result = run_benchmark("--quick", "--only", "published_a", "ours_imdb")
+    result = run_benchmark("--quick", "--only", "published_a", "ours_imdb", "ours_imdb_maxlen_200")
     assert result.returncode == 0, result.stderr[-2000:]
     record = json.loads((config.scratch_dir() / "benchmarks" / "benchmark_cpu_quick.json").read_text())
     assert record["mode"] == "quick"
-    assert [entry["name"] for entry in record["configs"]] == ["published_a", "ours_imdb"]
+    assert [entry["name"] for entry in record["configs"]] == ["published_a", "ours_imdb", "ours_imdb_maxlen_200"]
     for entry in record["configs"]:
         assert entry["samples_per_second"] > 0 and entry["test_accuracy"] is None
 
@@ -54,3 +54,15 @@ def test_the_levers_benchmark_times_each_variant_against_the_padded_reference():
     assert notebook["settings"]["mask"] and notebook["mean_batch_width"] <= 500
     assert notebook["seconds_per_epoch"] > 0 and notebook["steps_timed"] >= 2
 
+
+
+def test_the_derivative_levers_benchmark_times_unrolling_against_the_notebook_feeding():
+    result = run_benchmark(script=config.REPOSITORY_ROOT / "benchmarks" / "derivative_levers.py")
+    assert result.returncode == 0, result.stderr[-2000:]
+    record = json.loads((config.results_dir() / "derivative_levers_cpu.json").read_text())
+    assert (record["device"], record["mode"]) == ("cpu", "smoke")
+    notebook, unrolled = record["variants"]["bucketed_batch_256"], record["variants"]["padded_to_longest_batch_256_unroll"]
+    assert notebook["speedup_over_notebook"] == 1 and unrolled["settings"]["unroll"]
+    # Padded to the longest line, every timed batch is as wide as the widest bucketed one or wider.
+    assert unrolled["mean_batch_width"] > notebook["mean_batch_width"]
+    assert unrolled["seconds_per_epoch"] > 0 and unrolled["steps_timed"] >= 2

@@ -8,7 +8,8 @@ import sys
 import keras
 import pytest
 
-from lstm_utils.sentiment import model_paths, save_sentiment_model
+from lstm_utils.saved_models import load_model
+from lstm_utils.sentiment import SentimentModel, model_paths, save_sentiment_model
 from lstm_utils.text import WordIndex
 
 
@@ -35,6 +36,17 @@ def models_dir(tmp_path_factory):
     model = keras.Model(token_ids, keras.layers.Dense(1, activation="sigmoid")(state))
     save_sentiment_model(model, word_index, maxlen=20, truncating="pre", models_dir=folder)
     return folder
+
+
+def test_a_sentiment_model_keeps_the_padding_side_it_was_saved_with(models_dir, tmp_path):
+    assert SentimentModel(models_dir).padding == "post"
+    model, _ = load_model("imdb_lstm", models_dir, "sentiment", "02_simple_rnn_vs_lstm.ipynb")
+    word_index = WordIndex.from_texts(["a great film"], num_words=10)
+    save_sentiment_model(
+        model, word_index, maxlen=20, truncating="pre", models_dir=tmp_path, padding="pre", bucket_width=10
+    )
+    reloaded = SentimentModel(tmp_path)
+    assert (reloaded.padding, reloaded.bucket_width) == ("pre", 10)
 
 
 def test_sentiment_prints_one_line_per_text(models_dir):

@@ -62,3 +62,18 @@ def test_numpy_values_are_written_as_plain_json():
     path = results.save_results("numpy", {"accuracy": np.float32(0.25), "counts": np.arange(3)})
     record = json.loads(path.read_text())
     assert record["accuracy"] == 0.25 and record["counts"] == [0, 1, 2]
+
+
+def test_notebook_runtimes_keep_the_processor_each_notebook_ran_on():
+    from lstm_utils.notebooks import _record_runtimes
+
+    # A file from before processors were recorded per notebook: one processor for all.
+    results.save_results("notebook_runtimes", {"seconds": {"01.ipynb": 8.0, "02.ipynb": 900.0}})
+    record = json.loads((config.results_dir() / "notebook_runtimes.json").read_text())
+    record["hardware"]["processor"] = "an older machine"
+    (config.results_dir() / "notebook_runtimes.json").write_text(json.dumps(record))
+    _record_runtimes({"02.ipynb": 500.0})
+    record = results.load_results("notebook_runtimes")
+    assert record["seconds"] == {"01.ipynb": 8.0, "02.ipynb": 500.0}
+    this_machine = results.hardware_info()["processor"]
+    assert record["processor_by_notebook"] == {"01.ipynb": "an older machine", "02.ipynb": this_machine}

@@ -70,3 +70,33 @@ def test_notebook_03_run_time_matches_its_result():
     runtimes = committed_results("notebook_runtimes")["seconds"]
     assert f"| {runtimes['03_inside_the_lstm.ipynb'] / 60:.1f} min |" in readme_row("Notebook 03")
 
+
+
+# Each README row starts with the label given here.
+IMDB_LEVERS = {
+    "padded_500_pre_no_mask_batch_64": "Configuration (a)'s input",
+    "padded_500_post_masked_batch_64": "Padded behind to 500",
+    "bucketed_500_batch_128": "Length buckets of 50",
+    "bucketed_500_batch_128_xla": "XLA on those buckets",
+    "bucketed_200_batch_128_bucket_width_10": "Buckets of 10, maxlen 200, masked",
+    "bucketed_500_batch_128_pre_no_mask_bucket_width_10": "Ours (notebook 02)",
+    "bucketed_200_batch_128_pre_no_mask_bucket_width_10": "Ours cut at 200 tokens",
+}
+DERIVATIVE_LEVERS = {
+    "bucketed_batch_256": "Ours (notebook 05)",
+    "bucketed_batch_512": "Batches of 512",
+    "padded_to_longest_batch_256": "Every line padded to the longest",
+    "padded_to_longest_batch_256_unroll": "Unrolled, every line padded",
+    "bucketed_batch_256_xla": "XLA on notebook 05's batches",
+}
+
+
+@pytest.mark.parametrize(
+    ("experiment", "variant", "label", "speedup_key"),
+    [("imdb_levers_cpu", v, label, "speedup_over_padded_500") for v, label in IMDB_LEVERS.items()]
+    + [("derivative_levers_cpu", v, label, "speedup_over_notebook") for v, label in DERIVATIVE_LEVERS.items()],
+)
+def test_speed_levers_match_their_results(experiment, variant, label, speedup_key):
+    entry = committed_results(experiment)["variants"][variant]
+    cells = [cell.strip() for cell in readme_row(label).strip("|").split("|")]
+    assert cells[-2:] == [f"{entry['seconds_per_epoch']:.0f}", f"{entry[speedup_key]:.2f}"]

@@ -26,10 +26,10 @@ def tiny_sequences(count=40, seed=0):
     return sequences, labels
 
 
-def tiny_model():
+def tiny_model(mask=True):
     set_seeds(0)
     token_ids = keras.Input(shape=(None,), dtype="int32")
-    vectors = keras.layers.Embedding(30, 8, mask_zero=True)(token_ids)
+    vectors = keras.layers.Embedding(30, 8, mask_zero=mask)(token_ids)
     state = keras.layers.LSTM(6)(vectors)
     model = keras.Model(token_ids, keras.layers.Dense(1, activation="sigmoid")(state))
     model.compile(
@@ -95,6 +95,25 @@ def test_predictions_come_back_in_input_order_and_ignore_padding():
     bucketed = predict_probabilities(model, sequences, maxlen=200, batch_size=7)
     one_by_one = [float(model.predict_on_batch(s[None, :])[0, 0]) for s in sequences]
     np.testing.assert_allclose(bucketed, one_by_one, atol=1e-5)
+
+
+def test_predictions_pad_on_the_side_the_model_was_trained_with():
+    # Without a mask the model reads the padding, so the side it sits on changes the prediction.
+    sequences = np.random.default_rng(1).integers(1, 30, size=(9, 30)).astype(np.int32)
+    model = tiny_model(mask=False)
+    in_front = predict_probabilities(model, list(sequences), maxlen=200, padding="pre")
+    expected = model.predict_on_batch(pad_sequences(list(sequences), 50, "pre", "pre"))[:, 0]
+    np.testing.assert_allclose(in_front, expected, atol=1e-6)
+    behind = predict_probabilities(model, list(sequences), maxlen=200)
+    assert np.abs(in_front - behind).max() > 1e-4
+
+
+def test_a_prediction_does_not_depend_on_the_sequences_predicted_with_it():
+    sequences, _ = tiny_sequences()
+    model = tiny_model(mask=False)
+    together = predict_probabilities(model, sequences, maxlen=200, padding="pre", bucket_width=10)
+    alone = [predict_probabilities(model, [s], maxlen=200, padding="pre", bucket_width=10)[0] for s in sequences[:5]]
+    np.testing.assert_allclose(together[:5], alone, atol=1e-6)
 
 
 def test_fit_resumable_reports_history_and_keeps_the_finished_run():
