@@ -50,8 +50,8 @@ def main() -> int:
 
     mode = config.run_mode()
     train = load_dataset(DATASET_SIZE[mode], seed=42)["train"]
-    sources = [example.line.split("=", 1)[0] for example in train]
-    targets = [example.line.split("=", 1)[1] for example in train]
+    sources = [example.source for example in train]
+    targets = [example.target for example in train]
     vocabulary = TokenVocabulary.for_notation()
     tf.get_logger().setLevel("ERROR")  # Each batch width traces the step once; the warning about it is expected.
     variants = {name: VARIANTS[name] for name in SMOKE_VARIANTS} if config.is_smoke_mode() else VARIANTS

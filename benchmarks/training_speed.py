@@ -132,8 +132,7 @@ def _imdb(name: str, quick: bool) -> dict:
         optimizer = keras.optimizers.Adam(1e-3)
     else:
         model = _fresh_copy("imdb_lstm")
-        # Settings a notebook run before they existed did not record: right padding in steps of 50.
-        feeding = {"padding": settings.get("padding", "post"), "bucket_width": settings.get("bucket_width", 50)}
+        feeding = {"padding": settings["padding"], "bucket_width": settings["bucket_width"]}
         train = bucketed_dataset(
             x_train, y_train, settings["batch_size"], settings["maxlen"], settings["truncating"], seed=42, **feeding
         )
@@ -186,8 +185,8 @@ def _derivative(quick: bool) -> dict:
     batch_size = settings.get("batch_size", 256)
     size = 5_000 if config.is_smoke_mode() else settings.get("dataset_size", 1_000_000)
     train = load_dataset(size, settings.get("seed", 42), progress=False)["train"]
-    sources = [e.line.split("=", 1)[0] for e in train]
-    targets = [e.line.split("=", 1)[1] for e in train]
+    sources = [e.source for e in train]
+    targets = [e.target for e in train]
     set_seeds(42)
     model = _fresh_copy("derivative_seq2seq")
     model.compile(

@@ -62,6 +62,16 @@ class Example(NamedTuple):
     line: str
     family: str
 
+    @property
+    def source(self) -> str:
+        """What a model reads: the function side, `d(f)/dx`."""
+        return self.line.split("=", 1)[0]
+
+    @property
+    def target(self) -> str:
+        """What a model writes: the derivative, `f'`."""
+        return self.line.split("=", 1)[1]
+
 
 def generate(
     n: int, seed: int, processes: int | None = None, progress: bool = True

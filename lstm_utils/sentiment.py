@@ -44,9 +44,8 @@ class SentimentModel:
         self.model, settings = load_model(MODEL_NAME, models_dir, "sentiment", "02_simple_rnn_vs_lstm.ipynb")
         self.maxlen = settings["maxlen"]
         self.truncating = settings["truncating"]
-        # Models saved before these settings existed were trained on right padding in steps of 50.
-        self.padding = settings.get("padding", "post")
-        self.bucket_width = settings.get("bucket_width", 50)
+        self.padding = settings["padding"]
+        self.bucket_width = settings["bucket_width"]
         self.word_index = WordIndex(settings["words"], settings["num_words"])
 
     def predict(self, texts: list[str]) -> list[float]:

@@ -90,6 +90,11 @@ def test_every_family_verifies_for_any_seed(seed, family):
     assert family_of(line) == family
 
 
+def test_an_example_splits_into_what_a_model_reads_and_writes():
+    example = Example("d(2sin^3(4y^2))/dy=48y*cos(4y^2)*sin^2(4y^2)", "trig")
+    assert (example.source, example.target) == ("d(2sin^3(4y^2))/dy", "48y*cos(4y^2)*sin^2(4y^2)")
+
+
 def test_generated_lines_are_distinct(sample):
     lines = [example.line for example in sample]
     assert len(set(lines)) == len(lines) == SAMPLE_SIZE
