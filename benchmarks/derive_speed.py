@@ -28,7 +28,8 @@ def main() -> None:
     parser.add_argument("--beam", type=int, default=1, help="beam width (1: greedy)")
     parser.add_argument("--models-dir", default=None, help="folder with derivative_seq2seq.keras")
     arguments = parser.parse_args()
-    lines = [example.line for example in load_dataset(DATASET_SIZE, DATASET_SEED)["test"][: arguments.n]]
+    examples = load_dataset(DATASET_SIZE, DATASET_SEED)["test"][: arguments.n]
+    lines = [example.line for example in examples]
     with tempfile.TemporaryDirectory() as folder:
         inputs, outputs = Path(folder) / "lines.txt", Path(folder) / "predictions.txt"
         inputs.write_text("\n".join(lines) + "\n")
@@ -42,7 +43,7 @@ def main() -> None:
         if finished.returncode != 0:
             sys.exit(f"derive failed with exit code {finished.returncode}: {finished.stderr.strip()[-500:]}")
         predictions = outputs.read_text().splitlines()
-    targets = [line.split("=", 1)[1] for line in lines]
+    targets = [example.target for example in examples]
     exact = sum(p == t for p, t in zip(predictions, targets)) / len(lines)
     print(finished.stdout.strip().splitlines()[-1])
     print(f"{len(lines):,} lines in {seconds:.1f} s (exact match {exact:.4f})")
