@@ -15,8 +15,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from lstm_utils import config
 from lstm_utils.derivative_dataset import load_dataset
+from lstm_utils.errors import LstmTutorialError
 from lstm_utils.results import save_results
+from lstm_utils.seq2seq import load_seq2seq
 
 DATASET_SIZE, DATASET_SEED = 1_000_000, 42  # Notebook 05's dataset.
 TARGET_LINES, TARGET_SECONDS = 2_000, 120
@@ -28,6 +31,14 @@ def main() -> None:
     parser.add_argument("--beam", type=int, default=1, help="beam width (1: greedy)")
     parser.add_argument("--models-dir", default=None, help="folder with derivative_seq2seq.keras")
     arguments = parser.parse_args()
+    # The timing is recorded under the mode of the model it measures, never a smoke model's as full.
+    try:
+        trained_in_mode = load_seq2seq(arguments.models_dir and Path(arguments.models_dir)).trained_in_mode
+    except LstmTutorialError as error:
+        sys.exit(str(error))
+    if trained_in_mode != config.run_mode():
+        smoke = int(trained_in_mode == "smoke")
+        sys.exit(f"The model was trained in {trained_in_mode} mode: run with LSTM_TUTORIAL_SMOKE={smoke} to time it.")
     examples = load_dataset(DATASET_SIZE, DATASET_SEED)["test"][: arguments.n]
     lines = [example.line for example in examples]
     with tempfile.TemporaryDirectory() as folder:

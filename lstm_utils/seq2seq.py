@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import config
 from .notation import FUNCTIONS, VARIABLES, detokenize, tokenize
 from .saved_models import load_model, save_model
 
@@ -195,12 +196,20 @@ def _lower_encoder(units: int, number: int, unroll: bool = False):
 class Seq2SeqDecoder:
     """Greedy and beam-search decoding with the layers of a trained `build_seq2seq` model."""
 
-    def __init__(self, model, vocabulary: TokenVocabulary, max_length: int = 40):
+    def __init__(
+        self,
+        model,
+        vocabulary: TokenVocabulary,
+        max_length: int = 40,
+        trained_in_mode: str | None = None,
+    ):
+        """`trained_in_mode`: `"full"` or `"smoke"` for a saved model (see `load_seq2seq`)."""
         import tensorflow as tf
 
         self.model = model
         self.vocabulary = vocabulary
         self.max_length = max_length
+        self.trained_in_mode = trained_in_mode
         layer = model.get_layer
         self._source_embedding = layer("source_embedding")
         lower = [candidate for candidate in model.layers if candidate.name.startswith("encoder_lower_")]
@@ -387,8 +396,8 @@ def greedy_exact_match_callback(vocabulary, sources, targets, max_length: int = 
 
 
 def save_seq2seq(model, vocabulary: TokenVocabulary, max_length: int, models_dir=None):
-    """Save the model with its vocabulary and the longest output it decodes."""
-    settings = {"max_length": max_length, **json.loads(vocabulary.to_json())}
+    """Save the model with its vocabulary, the longest output it decodes and the run mode."""
+    settings = {"max_length": max_length, "mode": config.run_mode(), **json.loads(vocabulary.to_json())}
     return save_model(model, settings, MODEL_NAME, models_dir)
 
 
@@ -398,5 +407,5 @@ def load_seq2seq(models_dir: Path | None = None) -> Seq2SeqDecoder:
         MODEL_NAME, models_dir, "derivative", "05_derivative_models.ipynb"
     )
     return Seq2SeqDecoder(
-        model, TokenVocabulary(settings["tokens"]), settings["max_length"]
+        model, TokenVocabulary(settings["tokens"]), settings["max_length"], settings["mode"]
     )

@@ -176,7 +176,8 @@ def test_predict_keeps_the_input_order(decoder):
     assert decoder.predict(sources, batch_size=2) == one_by_one
 
 
-def test_save_and_load_round_trip(decoder, tmp_path):
+def test_save_and_load_round_trip(decoder, tmp_path, monkeypatch):
+    monkeypatch.setenv("LSTM_TUTORIAL_SMOKE", "1")
     save_seq2seq(
         decoder.model, decoder.vocabulary, decoder.max_length, models_dir=tmp_path
     )
@@ -184,6 +185,7 @@ def test_save_and_load_round_trip(decoder, tmp_path):
     sources = ["d(3t^4+t)/dt", "d(5exp^(2k))/dk"]
     assert reloaded.predict(sources) == decoder.predict(sources)
     assert reloaded.max_length == decoder.max_length
+    assert reloaded.trained_in_mode == "smoke"
 
 
 def test_missing_model_is_a_clear_error(tmp_path):
