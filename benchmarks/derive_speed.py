@@ -19,7 +19,7 @@ from lstm_utils import config
 from lstm_utils.derivative_dataset import load_dataset
 from lstm_utils.errors import LstmTutorialError
 from lstm_utils.results import save_results
-from lstm_utils.seq2seq import load_seq2seq
+from lstm_utils.seq2seq import saved_seq2seq_mode
 
 DATASET_SIZE, DATASET_SEED = 1_000_000, 42  # Notebook 05's dataset.
 TARGET_LINES, TARGET_SECONDS = 2_000, 120
@@ -33,7 +33,7 @@ def main() -> None:
     arguments = parser.parse_args()
     # The timing is recorded under the mode of the model it measures, never a smoke model's as full.
     try:
-        trained_in_mode = load_seq2seq(arguments.models_dir and Path(arguments.models_dir)).trained_in_mode
+        trained_in_mode = saved_seq2seq_mode(arguments.models_dir and Path(arguments.models_dir))
     except LstmTutorialError as error:
         sys.exit(str(error))
     if trained_in_mode != config.run_mode():

@@ -39,6 +39,19 @@ def load_model(name: str, models_dir: Path | None, kind: str, trained_by: str):
     Without `models_dir`, a model trained here (`models/`) comes first, then the committed one
     (downloaded once when the package is installed without a clone, as on Colab).
     """
+    model_file, settings_file = _existing_model_files(name, models_dir, kind, trained_by)
+    import keras
+
+    return keras.saving.load_model(model_file, compile=False), json.loads(settings_file.read_text())
+
+
+def load_settings(name: str, models_dir: Path | None, kind: str, trained_by: str) -> dict:
+    """The settings `load_model` would return, read without loading the model."""
+    _, settings_file = _existing_model_files(name, models_dir, kind, trained_by)
+    return json.loads(settings_file.read_text())
+
+
+def _existing_model_files(name: str, models_dir: Path | None, kind: str, trained_by: str) -> tuple[Path, Path]:
     model_file, settings_file = model_files(name, models_dir)
     if models_dir is None and not (model_file.is_file() and settings_file.is_file()):
         model_file, settings_file = model_files(name, committed_models_dir(name))
@@ -48,9 +61,7 @@ def load_model(name: str, models_dir: Path | None, kind: str, trained_by: str):
             f"No trained {kind} model: {', '.join(missing)} not found. Train one by running "
             f"notebooks/{trained_by} in full mode (the default)."
         )
-    import keras
-
-    return keras.saving.load_model(model_file, compile=False), json.loads(settings_file.read_text())
+    return model_file, settings_file
 
 
 def committed_models_dir(name: str) -> Path:

@@ -11,7 +11,7 @@ import numpy as np
 
 from . import config
 from .notation import FUNCTIONS, VARIABLES, detokenize, tokenize
-from .saved_models import load_model, save_model
+from .saved_models import load_model, load_settings, save_model
 
 PAD, START, END = "<pad>", "<start>", "<end>"
 MODEL_NAME = "derivative_seq2seq"
@@ -196,20 +196,12 @@ def _lower_encoder(units: int, number: int, unroll: bool = False):
 class Seq2SeqDecoder:
     """Greedy and beam-search decoding with the layers of a trained `build_seq2seq` model."""
 
-    def __init__(
-        self,
-        model,
-        vocabulary: TokenVocabulary,
-        max_length: int = 40,
-        trained_in_mode: str | None = None,
-    ):
-        """`trained_in_mode`: `"full"` or `"smoke"` for a saved model (see `load_seq2seq`)."""
+    def __init__(self, model, vocabulary: TokenVocabulary, max_length: int = 40):
         import tensorflow as tf
 
         self.model = model
         self.vocabulary = vocabulary
         self.max_length = max_length
-        self.trained_in_mode = trained_in_mode
         layer = model.get_layer
         self._source_embedding = layer("source_embedding")
         lower = [candidate for candidate in model.layers if candidate.name.startswith("encoder_lower_")]
@@ -401,11 +393,19 @@ def save_seq2seq(model, vocabulary: TokenVocabulary, max_length: int, models_dir
     return save_model(model, settings, MODEL_NAME, models_dir)
 
 
+_SAVED = (MODEL_NAME, "derivative", "05_derivative_models.ipynb")
+
+
 def load_seq2seq(models_dir: Path | None = None) -> Seq2SeqDecoder:
     """The saved derivative model, ready to decode; a clear error when it is missing."""
-    model, settings = load_model(
-        MODEL_NAME, models_dir, "derivative", "05_derivative_models.ipynb"
-    )
+    name, kind, trained_by = _SAVED
+    model, settings = load_model(name, models_dir, kind, trained_by)
     return Seq2SeqDecoder(
-        model, TokenVocabulary(settings["tokens"]), settings["max_length"], settings["mode"]
+        model, TokenVocabulary(settings["tokens"]), settings["max_length"]
     )
+
+
+def saved_seq2seq_mode(models_dir: Path | None = None) -> str:
+    """`"full"` or `"smoke"`: the mode of the run that saved the model `load_seq2seq` would load."""
+    name, kind, trained_by = _SAVED
+    return load_settings(name, models_dir, kind, trained_by)["mode"]

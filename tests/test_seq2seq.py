@@ -13,6 +13,7 @@ from lstm_utils.seq2seq import (
     greedy_exact_match_callback,
     load_seq2seq,
     save_seq2seq,
+    saved_seq2seq_mode,
     seq2seq_dataset,
     teacher_forcing_arrays,
 )
@@ -185,9 +186,11 @@ def test_save_and_load_round_trip(decoder, tmp_path, monkeypatch):
     sources = ["d(3t^4+t)/dt", "d(5exp^(2k))/dk"]
     assert reloaded.predict(sources) == decoder.predict(sources)
     assert reloaded.max_length == decoder.max_length
-    assert reloaded.trained_in_mode == "smoke"
+    assert saved_seq2seq_mode(tmp_path) == "smoke"
 
 
 def test_missing_model_is_a_clear_error(tmp_path):
     with pytest.raises(ModelNotFoundError, match="notebooks/05"):
         load_seq2seq(tmp_path)
+    with pytest.raises(ModelNotFoundError, match="notebooks/05"):
+        saved_seq2seq_mode(tmp_path)
