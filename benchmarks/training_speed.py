@@ -7,6 +7,8 @@
 Writes results/benchmark_<device>.json (device: cpu or gpu) and figures/benchmark_<device>.png;
 `--quick` writes build/full/benchmarks/benchmark_<device>_quick.json instead, since it trains nothing
 to the end. Each configuration runs in a process of its own, so that its peak memory is its own.
+Each finished configuration is also kept in build/full/benchmarks/benchmark_<device>_finished/:
+a run that was stopped, started again on the same processor, reuses them (`--fresh` does not).
 
 The published IMDB configurations, as the public project ran them: the 10,000 most frequent
 words, Embedding(128), Adam(1e-3), five epochs, no mask,
@@ -28,6 +30,7 @@ import resource
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 
 QUICK_STEPS = 10
 PUBLISHED = {
@@ -48,25 +51,55 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help=f"time {QUICK_STEPS} training steps of each, train none")
     parser.add_argument("--only", nargs="+", choices=CONFIGS, default=CONFIGS, metavar="NAME", help="configurations to run")
+    parser.add_argument("--fresh", action="store_true", help="measure again what a stopped run had finished")
     parser.add_argument("--worker", choices=CONFIGS, help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.worker:
         print(json.dumps(measure(arguments.worker, arguments.quick)))
         return 0
 
+    finished = None if arguments.quick else _finished_folder()
     measured = []
     for name in arguments.only:
-        print(f"{name}: {'timing' if arguments.quick else 'training'} ...", flush=True)
-        command = [sys.executable, __file__, "--worker", name] + (["--quick"] if arguments.quick else [])
-        worker = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
-        if worker.returncode != 0:
-            print(f"{name}: failed (exit code {worker.returncode}); see the messages above", file=sys.stderr)
-            return 1
-        entry = json.loads(worker.stdout.strip().splitlines()[-1])
+        entry = None if finished is None or arguments.fresh else _finished_entry(finished, name)
+        if entry:
+            print(f"{name}: finished on this processor at {entry['measured_at']}, reused (--fresh measures again)")
+        else:
+            print(f"{name}: {'timing' if arguments.quick else 'training'} ...", flush=True)
+            command = [sys.executable, __file__, "--worker", name] + (["--quick"] if arguments.quick else [])
+            worker = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
+            if worker.returncode != 0:
+                print(f"{name}: failed (exit code {worker.returncode}); see the messages above", file=sys.stderr)
+                return 1
+            entry = json.loads(worker.stdout.strip().splitlines()[-1])
+            if finished is not None:
+                (finished / f"{name}.json").write_text(json.dumps(entry, indent=2))
         measured.append(entry)
         print(describe(entry), flush=True)
     save(measured, arguments.quick)
     return 0
+
+
+def _finished_folder():
+    from lstm_utils import config
+    from lstm_utils.results import device_kind
+
+    folder = config.scratch_dir() / "benchmarks" / f"benchmark_{device_kind()}_finished"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _finished_entry(folder, name: str) -> dict | None:
+    """What an earlier, stopped run measured for `name`, if it ran on this same processor."""
+    from lstm_utils.results import hardware_info
+
+    path = folder / f"{name}.json"
+    if not path.is_file():
+        return None
+    entry = json.loads(path.read_text())
+    here = hardware_info()
+    same_machine = all(entry["hardware"].get(key) == here[key] for key in ("processor", "cpu_count"))
+    return entry if same_machine else None
 
 
 def describe(entry: dict) -> str:
@@ -87,9 +120,12 @@ def measure(name: str, quick: bool) -> dict:
     entry["peak_memory_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     import tensorflow as tf
 
+    from lstm_utils.results import hardware_info
+
     if tf.config.list_physical_devices("GPU"):
         entry["peak_gpu_memory_mib"] = tf.config.experimental.get_memory_info("GPU:0")["peak"] / 2**20
-    return {"name": name, **entry}
+    measured_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return {"name": name, **entry, "hardware": hardware_info(), "measured_at": measured_at}
 
 
 def _imdb(name: str, quick: bool) -> dict:

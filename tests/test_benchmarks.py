@@ -1,5 +1,6 @@
 """The training-speed benchmark runs end to end (smoke mode, tiny data) and writes the agreed schema."""
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -8,6 +9,7 @@ import sys
 import pytest
 
 from lstm_utils import config
+from lstm_utils.results import hardware_info
 
 # Read before the isolated environment of conftest.py hides it from the tests.
 DATA = os.environ.get(config.DATA_ENV_VAR)
@@ -32,6 +34,25 @@ def test_training_to_the_end_reports_speed_memory_and_accuracy():
     assert entry["samples_per_second"] > 0 and entry["seconds_per_epoch"] > 0 and entry["peak_memory_mib"] > 100
     assert 0 <= entry["test_accuracy"] <= 1
     assert (config.figures_dir() / "benchmark_cpu.png").stat().st_size > 10_000
+
+    # Started again, as after an interruption, it reuses the finished configuration.
+    again = run_benchmark("--only", "published_c")
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "published_c: finished on this processor" in again.stdout
+    assert json.loads((config.results_dir() / "benchmark_cpu.json").read_text())["configs"] == [entry]
+
+
+def test_a_finished_configuration_is_reused_only_on_the_same_processor(tmp_path):
+    specification = importlib.util.spec_from_file_location("training_speed", SCRIPT)
+    benchmark = importlib.util.module_from_spec(specification)
+    specification.loader.exec_module(benchmark)
+    entry = {"name": "published_c", "hardware": hardware_info(), "measured_at": "2026-11-23T20:00:00+00:00"}
+    (tmp_path / "published_c.json").write_text(json.dumps(entry))
+    assert benchmark._finished_entry(tmp_path, "published_c") == entry
+    assert benchmark._finished_entry(tmp_path, "published_a") is None
+    entry["hardware"]["processor"] = "another processor"
+    (tmp_path / "published_c.json").write_text(json.dumps(entry))
+    assert benchmark._finished_entry(tmp_path, "published_c") is None
 
 
 def test_quick_mode_times_without_training_to_the_end():

@@ -7,8 +7,9 @@ import pytest
 
 from lstm_utils import config
 from lstm_utils.errors import ModelNotFoundError
-from lstm_utils.saved_models import committed_models_dir
+from lstm_utils.saved_models import committed_models_dir, model_files
 from lstm_utils.sentiment import SentimentModel
+from lstm_utils.seq2seq import saved_seq2seq_mode
 
 
 def test_a_clone_reads_the_committed_model_in_place(monkeypatch):
@@ -70,3 +71,9 @@ def test_a_failed_download_is_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.setattr(keras.utils, "get_file", offline)
     with pytest.raises(ModelNotFoundError, match="could not be downloaded.*no network"):
         committed_models_dir("imdb_lstm")
+
+
+def test_the_committed_derivative_model_is_full_mode_and_small():
+    files = model_files("derivative_seq2seq", config.REPOSITORY_ROOT / "models")
+    assert saved_seq2seq_mode(config.REPOSITORY_ROOT / "models") == "full"
+    assert sum(path.stat().st_size for path in files) <= 25 * 2**20
