@@ -45,6 +45,7 @@ PUBLISHED_EPOCHS = 5
 SHORT_MAXLEN = 200
 CONFIGS = [*PUBLISHED, "ours_imdb", f"ours_imdb_maxlen_{SHORT_MAXLEN}", "ours_derivative"]
 TARGET_VALIDATION_ACCURACY = 0.85
+RESULT_PREFIX = "benchmark result: "  # Marks the worker's one line of JSON among its progress output.
 
 
 def main() -> int:
@@ -55,7 +56,7 @@ def main() -> int:
     parser.add_argument("--worker", choices=CONFIGS, help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.worker:
-        print(json.dumps(measure(arguments.worker, arguments.quick)))
+        print(RESULT_PREFIX + json.dumps(measure(arguments.worker, arguments.quick)))
         return 0
 
     finished = None if arguments.quick else _finished_folder()
@@ -67,17 +68,28 @@ def main() -> int:
         else:
             print(f"{name}: {'timing' if arguments.quick else 'training'} ...", flush=True)
             command = [sys.executable, __file__, "--worker", name] + (["--quick"] if arguments.quick else [])
-            worker = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
-            if worker.returncode != 0:
-                print(f"{name}: failed (exit code {worker.returncode}); see the messages above", file=sys.stderr)
+            entry, returncode = _run_worker(command)
+            if returncode != 0 or entry is None:
+                print(f"{name}: failed (exit code {returncode}); see the messages above", file=sys.stderr)
                 return 1
-            entry = json.loads(worker.stdout.strip().splitlines()[-1])
             if finished is not None:
                 (finished / f"{name}.json").write_text(json.dumps(entry, indent=2))
         measured.append(entry)
         print(describe(entry), flush=True)
     save(measured, arguments.quick)
     return 0
+
+
+def _run_worker(command: list[str]) -> tuple[dict | None, int]:
+    """Run one worker, passing its progress through as it comes, and return its result line."""
+    entry = None
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as worker:
+        for line in worker.stdout:
+            if line.startswith(RESULT_PREFIX):
+                entry = json.loads(line.removeprefix(RESULT_PREFIX))
+            else:
+                print(line, end="", flush=True)
+    return entry, worker.returncode
 
 
 def _finished_folder():

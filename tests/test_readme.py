@@ -100,3 +100,40 @@ def test_speed_levers_match_their_results(experiment, variant, label, speedup_ke
     entry = committed_results(experiment)["variants"][variant]
     cells = [cell.strip() for cell in readme_row(label).strip("|").split("|")]
     assert cells[-2:] == [f"{entry['seconds_per_epoch']:.0f}", f"{entry[speedup_key]:.2f}"]
+
+
+# Each README row of the benchmark table starts with the label given here.
+BENCHMARK_ROWS = {
+    "published_a": "Published (a)",
+    "published_b_lstm": "Published (b) LSTM",
+    "published_b_simplernn": "Published (b) SimpleRNN",
+    "published_c": "Published (c)",
+    "ours_imdb": "Ours: notebook 02's stacked LSTM, maxlen 500",
+    "ours_imdb_maxlen_200": "Ours: notebook 02's stacked LSTM, maxlen 200",
+    "ours_derivative": "Ours: notebook 05's encoder-decoder",
+}
+
+
+@pytest.mark.parametrize(("name", "label"), BENCHMARK_ROWS.items())
+def test_benchmark_table_matches_its_results(name, label):
+    configs = {entry["name"]: entry for entry in committed_results("benchmark_cpu")["configs"]}
+    entry, reference = configs[name], configs["published_a"]
+    cells = [cell.strip() for cell in readme_row(label).strip("|").split("|")]
+    assert cells[1] == f"{entry['seconds_per_epoch']:.0f}"
+    assert cells[3:5] == [f"{entry['samples_per_second']:,.0f}", f"{entry['peak_memory_mib']:,.0f}"]
+    if name == "ours_derivative":
+        return
+    reached = entry["seconds_to_validation_accuracy_085"]
+    assert cells[2] == f"{reference['seconds_per_epoch'] / entry['seconds_per_epoch']:.2f}"
+    assert cells[5:] == [
+        str(entry["epochs"]),
+        "not reached" if reached is None else f"{reached:.0f} s",
+        f"{entry['test_accuracy']:.4f}",
+    ]
+
+
+def test_the_benchmark_shows_the_three_fold_speed_up_at_equal_or_better_accuracy():
+    configs = {entry["name"]: entry for entry in committed_results("benchmark_cpu")["configs"]}
+    published, ours = configs["published_a"], configs["ours_imdb_maxlen_200"]
+    assert published["seconds_per_epoch"] / ours["seconds_per_epoch"] >= 3
+    assert ours["test_accuracy"] >= published["test_accuracy"]
