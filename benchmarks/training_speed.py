@@ -8,7 +8,8 @@ Writes results/benchmark_<device>.json (device: cpu or gpu) and figures/benchmar
 `--quick` writes build/full/benchmarks/benchmark_<device>_quick.json instead, since it trains nothing
 to the end. Each configuration runs in a process of its own, so that its peak memory is its own.
 Each finished configuration is also kept in build/full/benchmarks/benchmark_<device>_finished/:
-a run that was stopped, started again on the same processor, reuses them (`--fresh` does not).
+a run that was stopped, started again on the same processor with the same settings, reuses them
+(`--fresh` does not).
 
 The published IMDB configurations, as the public project ran them: the 10,000 most frequent
 words, Embedding(128), Adam(1e-3), five epochs, no mask,
@@ -102,7 +103,7 @@ def _finished_folder():
 
 
 def _finished_entry(folder, name: str) -> dict | None:
-    """What an earlier, stopped run measured for `name`, if it ran on this same processor."""
+    """What an earlier, stopped run measured for `name`, if it ran on this processor with these settings."""
     from lstm_utils.results import hardware_info
 
     path = folder / f"{name}.json"
@@ -111,7 +112,7 @@ def _finished_entry(folder, name: str) -> dict | None:
     entry = json.loads(path.read_text())
     here = hardware_info()
     same_machine = all(entry["hardware"].get(key) == here[key] for key in ("processor", "cpu_count"))
-    return entry if same_machine else None
+    return entry if same_machine and entry["settings"] == _settings(name) else None
 
 
 def describe(entry: dict) -> str:
@@ -156,9 +157,7 @@ def _imdb(name: str, quick: bool) -> dict:
         set_seeds,
     )
 
-    settings = PUBLISHED.get(name) or _committed_config("imdb_comparison")
-    if name == f"ours_imdb_maxlen_{SHORT_MAXLEN}":
-        settings = {**settings, "maxlen": SHORT_MAXLEN}
+    settings = _settings(name)
     (x_train_all, y_train_all), (x_test, y_test), _ = load_imdb(num_words=10_000)
     if config.is_smoke_mode():
         x_train_all, y_train_all = subsample(x_train_all, y_train_all, 640, seed=0)
@@ -230,7 +229,7 @@ def _derivative(quick: bool) -> dict:
     from lstm_utils.training import set_seeds
 
     settings = _committed_config("derivative_models")
-    batch_size = settings.get("batch_size", 256)
+    batch_size = _settings("ours_derivative")["batch_size"]
     size = 5_000 if config.is_smoke_mode() else settings.get("dataset_size", 1_000_000)
     train = load_dataset(size, settings.get("seed", 42), progress=False)["train"]
     sources = [e.source for e in train]
@@ -246,7 +245,17 @@ def _derivative(quick: bool) -> dict:
     # A whole epoch takes about 20 minutes on the CPU: a twentieth of it is timed instead.
     steps = QUICK_STEPS if quick else max(QUICK_STEPS, len(data) // 20)
     entry = _throughput(model, data, len(sources), steps)
-    return {"settings": {"batch_size": batch_size}, **entry}
+    return {"settings": _settings("ours_derivative"), **entry}
+
+
+def _settings(name: str) -> dict:
+    """What decides a configuration's numbers besides the code: its recorded `settings`."""
+    if name == "ours_derivative":
+        return {"batch_size": _committed_config("derivative_models").get("batch_size", 256)}
+    settings = PUBLISHED.get(name) or _committed_config("imdb_comparison")
+    if name == f"ours_imdb_maxlen_{SHORT_MAXLEN}":
+        settings = {**settings, "maxlen": SHORT_MAXLEN}
+    return settings
 
 
 def _published_model(settings: dict):

@@ -42,17 +42,25 @@ def test_training_to_the_end_reports_speed_memory_and_accuracy():
     assert json.loads((config.results_dir() / "benchmark_cpu.json").read_text())["configs"] == [entry]
 
 
-def test_a_finished_configuration_is_reused_only_on_the_same_processor(tmp_path):
+def test_a_finished_configuration_is_reused_only_on_the_same_processor_and_settings(tmp_path):
     specification = importlib.util.spec_from_file_location("training_speed", SCRIPT)
     benchmark = importlib.util.module_from_spec(specification)
     specification.loader.exec_module(benchmark)
-    entry = {"name": "published_c", "hardware": hardware_info(), "measured_at": "2026-11-23T20:00:00+00:00"}
-    (tmp_path / "published_c.json").write_text(json.dumps(entry))
-    assert benchmark._finished_entry(tmp_path, "published_c") == entry
+    entry = {
+        "name": "published_c",
+        "settings": benchmark.PUBLISHED["published_c"],
+        "hardware": hardware_info(),
+        "measured_at": "2026-11-23T20:00:00+00:00",
+    }
+
+    def reused(changes):
+        (tmp_path / "published_c.json").write_text(json.dumps({**entry, **changes}))
+        return benchmark._finished_entry(tmp_path, "published_c")
+
+    assert reused({}) == entry
     assert benchmark._finished_entry(tmp_path, "published_a") is None
-    entry["hardware"]["processor"] = "another processor"
-    (tmp_path / "published_c.json").write_text(json.dumps(entry))
-    assert benchmark._finished_entry(tmp_path, "published_c") is None
+    assert reused({"hardware": {**entry["hardware"], "processor": "another processor"}}) is None
+    assert reused({"settings": {**entry["settings"], "batch_size": 64}}) is None
 
 
 def test_quick_mode_times_without_training_to_the_end():
