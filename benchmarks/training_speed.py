@@ -229,7 +229,7 @@ def _derivative(quick: bool) -> dict:
     from lstm_utils.training import set_seeds
 
     settings = _committed_config("derivative_models")
-    batch_size = _settings("ours_derivative")["batch_size"]
+    recorded = _settings("ours_derivative")
     size = 5_000 if config.is_smoke_mode() else settings.get("dataset_size", 1_000_000)
     train = load_dataset(size, settings.get("seed", 42), progress=False)["train"]
     sources = [e.source for e in train]
@@ -241,11 +241,11 @@ def _derivative(quick: bool) -> dict:
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )
-    data = seq2seq_dataset(TokenVocabulary.for_notation(), sources, targets, batch_size, seed=42)
+    data = seq2seq_dataset(TokenVocabulary.for_notation(), sources, targets, recorded["batch_size"], seed=42)
     # A whole epoch takes about 20 minutes on the CPU: a twentieth of it is timed instead.
     steps = QUICK_STEPS if quick else max(QUICK_STEPS, len(data) // 20)
     entry = _throughput(model, data, len(sources), steps)
-    return {"settings": _settings("ours_derivative"), **entry}
+    return {"settings": recorded, **entry}
 
 
 def _settings(name: str) -> dict:
