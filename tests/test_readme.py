@@ -1,6 +1,7 @@
 """Numbers quoted in the README must be the ones in the committed full-mode results."""
 
 import json
+import re
 
 import pytest
 
@@ -141,3 +142,38 @@ def test_the_benchmark_shows_the_three_fold_speed_up_at_equal_or_better_accuracy
     published, ours = configs["published_a"], configs["ours_imdb_maxlen_200"]
     assert published["seconds_per_epoch"] / ours["seconds_per_epoch"] >= 3
     assert ours["test_accuracy"] >= published["test_accuracy"]
+
+
+@pytest.mark.parametrize(
+    ("evaluation", "label", "model"),
+    [
+        ("tagger", "Tagger", "tagger"),
+        ("encoder-decoder, greedy", "Encoder-decoder, greedy", "seq2seq"),
+        ("encoder-decoder, beam 4", "Encoder-decoder, beam 4", "seq2seq"),
+    ],
+)
+def test_derivative_table_matches_its_results(evaluation, label, model):
+    record = committed_results("derivative_models")
+    test, run = record["test"][evaluation], record["models"][model]
+    cells = [cell.strip() for cell in readme_row(label).strip("|").split("|")]
+    assert cells[1:4] == [f"{test[metric]:.4f}" for metric in ("exact_match", "token_accuracy", "sympy_equivalence")]
+    assert cells[4:] == [f"{run['parameters']:,}", str(run["epochs_run"]), f"{run['training_seconds'] / 3600:.1f} h"]
+
+
+def test_derivative_run_times_match_their_results():
+    record = committed_results("derivative_models")
+    for model, name in (("seq2seq", "encoder-decoder"), ("tagger", "tagger")):
+        run = record["models"][model]
+        row = readme_row(f"Notebook 05, training the {name} ({run['epochs_run']} epochs)")
+        assert f"| {run['training_seconds'] / 3600:.1f} h |" in row
+    decoding = record["decoding_seconds"]
+    assert f"| {decoding['greedy']:.0f} s / {decoding['beam']:.0f} s |" in readme_row("Notebook 05, decoding")
+    speed = committed_results("derive_speed")
+    assert f"| {speed['seconds']:.0f} s |" in readme_row(f"`derive` on {speed['config']['lines']:,} lines")
+
+
+@pytest.mark.parametrize("folder", ["figures", "results", "models", "benchmarks"])
+def test_each_folder_readme_describes_exactly_the_files_in_its_folder(folder):
+    listed = set(re.findall(r"^\| `([^`/]+\.\w+)` \|", (ROOT / folder / "README.md").read_text(), re.MULTILINE))
+    present = {path.name for path in (ROOT / folder).iterdir() if path.is_file() and path.name != "README.md"}
+    assert listed == present, f"{folder}/README.md: no such files {sorted(listed - present)}, unlisted {sorted(present - listed)}"

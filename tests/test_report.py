@@ -67,3 +67,22 @@ def test_fill_report_check_reports_a_stale_report(fill_report, tmp_path, monkeyp
     (results / "imdb.json").write_text(json.dumps({"mode": "full", "accuracy": 0.75}))
     assert fill_report.main() == 1
     assert "stale" in capsys.readouterr().err
+
+
+@pytest.fixture
+def readme_summary(monkeypatch):
+    monkeypatch.syspath_prepend(str(REPORT_DIR))
+    return importlib.import_module("readme_summary")
+
+
+def test_the_readme_summary_replaces_only_the_text_between_its_markers(readme_summary):
+    start, end = readme_summary.START, readme_summary.END
+    readme = f"# title\n\n{start}\n| old | table |\n{end}\n\n## next\n"
+    assert readme_summary.with_summary(readme, "| new |") == f"# title\n\n{start}\n| new |\n{end}\n\n## next\n"
+    with pytest.raises(ValueError, match="markers"):
+        readme_summary.with_summary(f"{end}\n{start}\n", "| new |")
+
+
+def test_the_committed_report_and_readme_summary_match_the_committed_results(fill_report, monkeypatch, capsys):
+    monkeypatch.setattr("sys.argv", ["fill_report.py", "--check"])
+    assert fill_report.main() == 0, capsys.readouterr().err

@@ -1,0 +1,64 @@
+"""The results table that opens the README, written by `fill_report.py` from the committed results.
+
+The table sits between two HTML comments in README.md; everything outside them is left as it is.
+"""
+
+START = "<!-- results summary: written by python report/fill_report.py from results/*.json; do not edit -->"
+END = "<!-- end of results summary -->"
+
+
+def summary_table(results: dict) -> str:
+    """One row per headline result, with the notebook or script that measured it and its results file."""
+    imdb = results["imdb_comparison"]["models"]
+    derivatives = results["derivative_models"]
+    test = derivatives["test"]
+    beam_width = derivatives["config"]["beam_width"]
+    speed = {entry["name"]: entry for entry in results["benchmark_cpu"]["configs"]}
+    ours, published = speed["ours_imdb_maxlen_200"], speed["published_a"]
+    adding = results["adding_problem"]["runs"]
+    tried = sorted({run["T"] for run in adding})
+    solved = [_longest_solved(adding, model) for model in ("simple_rnn", "lstm", "gru")]
+    greedy, beam = test["encoder-decoder, greedy"], test[f"encoder-decoder, beam {beam_width}"]
+    derivative_result = f"exact match {greedy['exact_match']:.4f} / {beam['exact_match']:.4f}"
+    speed_result = (
+        f"{ours['seconds_per_epoch']:.0f} s against {published['seconds_per_epoch']:.0f} s per epoch "
+        f"({published['seconds_per_epoch'] / ours['seconds_per_epoch']:.2f}x faster), "
+        f"test accuracy {ours['test_accuracy']:.4f} against {published['test_accuracy']:.4f}"
+    )
+    adding_result = f"longest sequence solved (T from {tried[0]} to {tried[-1]}): " + " / ".join(solved)
+    notebook_02 = "[02](notebooks/02_simple_rnn_vs_lstm.ipynb)"
+    notebook_05 = "[05](notebooks/05_derivative_models.ipynb)"
+    rows = [
+        ("IMDB sentiment", notebook_02, "SimpleRNN (128)",
+         f"test accuracy {imdb['simple_rnn']['test']['accuracy']:.4f}", "imdb_comparison"),
+        ("IMDB sentiment", notebook_02, "Stacked LSTM (2 x 128, dropout 0.3)",
+         f"test accuracy {imdb['stacked_lstm']['test']['accuracy']:.4f}", "imdb_comparison"),
+        ("Adding problem", "[03](notebooks/03_inside_the_lstm.ipynb)", "SimpleRNN / LSTM / GRU", adding_result,
+         "adding_problem"),
+        ("Symbolic derivatives", notebook_05, "Tagger (published baseline, replicated)",
+         f"exact match {test['tagger']['exact_match']:.4f}", "derivative_models"),
+        ("Symbolic derivatives", notebook_05, f"Encoder-decoder, greedy / beam {beam_width}", derivative_result,
+         "derivative_models"),
+        ("Training speed (CPU)", "[benchmark](benchmarks/training_speed.py)",
+         "notebook 02's LSTM at maxlen 200, against published configuration (a)", speed_result, "benchmark_cpu"),
+    ]
+    lines = ["| experiment | notebook | model | result | results file |", "| --- | --- | --- | --- | --- |"]
+    lines += [
+        f"| {experiment} | {notebook} | {model} | {result} | [`{source}.json`](results/{source}.json) |"
+        for experiment, notebook, model, result, source in rows
+    ]
+    return "\n".join(lines)
+
+
+def with_summary(readme: str, table: str) -> str:
+    """`readme` with the text between the summary's markers replaced by `table`."""
+    if readme.count(START) != 1 or readme.count(END) != 1 or readme.index(START) > readme.index(END):
+        raise ValueError("README.md needs the results summary's start and end markers, once each, in that order")
+    before, rest = readme.split(START)
+    after = rest.split(END)[1]
+    return f"{before}{START}\n{table}\n{END}{after}"
+
+
+def _longest_solved(runs: list[dict], model: str) -> str:
+    lengths = [run["T"] for run in runs if run["model"] == model and run["solved"]]
+    return str(max(lengths)) if lengths else "none"
