@@ -1,11 +1,15 @@
-"""How good predicted derivative strings are: exact match, token accuracy, SymPy equivalence."""
+"""How good predicted derivative strings are: exact match, token accuracy, SymPy equivalence, kinds of error."""
 
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 
 import numpy as np
 
 from .errors import LstmTutorialError
-from .notation import is_correct_derivative, tokenize
+from .notation import is_correct_derivative, parse_expression, tokenize
+
+# What `error_kind` can find wrong with a prediction, in the order it checks.
+ERROR_KINDS = ("another layout", "the other variable", "a number", "a sign", "the structure")
 
 
 def exact_match(predictions: list[str], targets: list[str]) -> float:
@@ -47,6 +51,45 @@ def sympy_equivalence(functions: list[str], variables: list[str], predictions: l
         except LstmTutorialError:
             verdicts.append(False)
     return verdicts
+
+
+def error_kind(function: str, variable: str, prediction: str, target: str) -> str | None:
+    """What went wrong in a predicted derivative, roughly; None when it is exactly the target.
+
+    "another layout": the right derivative, written differently; "the other variable": the right
+    derivative, but by another variable of the function; "a number": the target's layout with a
+    number (coefficient or exponent) wrong; "a sign": the target with a + and - swapped; "the
+    structure": anything else, a prediction that does not parse included.
+    """
+    if prediction == target:
+        return None
+    if _is_derivative(function, variable, prediction):
+        return "another layout"
+    variables = {factor.variable for term in parse_expression(function) for factor in term.factors}
+    if any(_is_derivative(function, other, prediction) for other in sorted(variables - {variable})):
+        return "the other variable"
+    if re.sub(r"\d+", "#", prediction) == re.sub(r"\d+", "#", target):
+        return "a number"
+    if prediction.replace("-", "+") == target.replace("-", "+"):
+        return "a sign"
+    return "the structure"
+
+
+def _is_derivative(function: str, variable: str, prediction: str) -> bool:
+    try:
+        return is_correct_derivative(function, variable, prediction)
+    except LstmTutorialError:
+        return False
+
+
+def shares_by_group(labels: list[str | None], groups: list[str]) -> dict[str, dict[str, float]]:
+    """Within each group, the share of its examples that carry each label (None is no label)."""
+    sizes = Counter(groups)
+    counts = Counter((group, label) for label, group in zip(labels, groups, strict=True) if label is not None)
+    table = {group: {} for group in sorted(sizes)}
+    for (group, label), count in sorted(counts.items()):
+        table[group][label] = count / sizes[group]
+    return table
 
 
 def accuracy_by_group(correct: list[bool], groups: list[str]) -> dict[str, dict]:

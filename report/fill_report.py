@@ -116,41 +116,36 @@ NAN = float("nan")
 
 def _derivatives(derivatives: dict, check_claims: bool) -> dict:
     test = derivatives["test"]
-    tagger, greedy = test["tagger"], test["encoder-decoder, greedy"]
+    greedy = test["encoder-decoder, greedy"]
     beam = test[f"encoder-decoder, beam {derivatives['config']['beam_width']}"]
     by_family = greedy["exact_match_by_family"]
     weakest = min(by_family, key=lambda family: by_family[family]["accuracy"])
     errors = {family: (1 - entry["accuracy"]) * entry["examples"] for family, entry in by_family.items()}
     training_sample = derivatives["training_sample_exact_match_by_family"]
-    tagger_by_family = {family: entry["accuracy"] for family, entry in tagger["exact_match_by_family"].items()}
-    tagger_sums_lowest = min((a for family, a in tagger_by_family.items() if family in SUM_FAMILIES), default=NAN)
-    tagger_others_highest = max((a for family, a in tagger_by_family.items() if family not in SUM_FAMILIES), default=NAN)
-    tagger_validation = derivatives["models"]["tagger"]["history"]["val_accuracy"]
-    # A smoke run trains the tagger for one epoch only.
-    tagger_last_epoch_gain_points = (
-        100 * (tagger_validation[-1] - tagger_validation[-2]) if len(tagger_validation) > 1 else NAN
-    )
+    weakest_kinds = {
+        "test": greedy["error_kinds_by_family"].get(weakest, {}),
+        "training": derivatives["training_sample_error_kinds_by_family"].get(weakest, {}),
+    }
+    weakest_shares = {
+        f"weakest_{label}_{split}": weakest_kinds[split].get(kind, 0.0)
+        for label, kind in (("number", "a number"), ("other_variable", "the other variable"))
+        for split in ("test", "training")
+    }
     if check_claims:
-        assert tagger_sums_lowest > tagger_others_highest, "the tagger does best on the sums"
-        assert abs(tagger["token_accuracy"] - greedy["token_accuracy"]) < 0.02, "the tagger's tokens are nearly as good"
-        assert greedy["exact_match"] - tagger["exact_match"] > 0.1, "its whole derivatives are far worse"
-        assert tagger_last_epoch_gain_points > 0.5, "the tagger was still learning"
         assert greedy["exact_match"] < EXACT_MATCH_GOAL, f"the encoder-decoder stays below its goal of {EXACT_MATCH_GOAL}"
         assert abs(greedy["sympy_equivalence"] - greedy["exact_match"]) < 0.001, "SymPy equivalence adds nothing"
         assert errors[weakest] > sum(errors.values()) / 2, "one family holds most of the errors"
         assert training_sample[weakest]["accuracy"] > by_family[weakest]["accuracy"] + 0.1, "it memorised that family"
+        for label in ("number", "other_variable"):
+            assert weakest_shares[f"weakest_{label}_test"] > 2 * weakest_shares[f"weakest_{label}_training"], (
+                f"the weakest family's '{label}' errors are far more common on test functions"
+            )
     return {
-        "tagger": tagger,
+        **_tagger(derivatives, check_claims),
         "greedy": greedy,
         "beam": beam,
         "exact_match_goal": EXACT_MATCH_GOAL,
-        "published_tagger": PUBLISHED_TAGGER,
-        "tagger_sums_lowest": tagger_sums_lowest,
-        "tagger_others_highest": tagger_others_highest,
-        "tagger_last_epoch_gain_points": tagger_last_epoch_gain_points,
-        "tagger_epoch_seconds": fmean(derivatives["models"]["tagger"]["epoch_seconds"]),
         "seq2seq_epoch_seconds": fmean(derivatives["models"]["seq2seq"]["epoch_seconds"]),
-        "tagger_hours": derivatives["models"]["tagger"]["training_seconds"] / 3600,
         "seq2seq_hours": derivatives["models"]["seq2seq"]["training_seconds"] / 3600,
         "beam_gain_points": 100 * (beam["exact_match"] - greedy["exact_match"]),
         "beam_time_ratio": derivatives["decoding_seconds"]["beam"] / derivatives["decoding_seconds"]["greedy"],
@@ -159,9 +154,42 @@ def _derivatives(derivatives: dict, check_claims: bool) -> dict:
         "weakest_family_training_accuracy": training_sample[weakest]["accuracy"],
         "weakest_family_error_share": errors[weakest] / (sum(errors.values()) or 1),
         "training_sample_size": sum(entry["examples"] for entry in training_sample.values()),
+        **weakest_shares,
         "greedy_exact_match_percent": 100 * greedy["exact_match"],
+    }
+
+
+def _tagger(derivatives: dict, check_claims: bool) -> dict:
+    tagger, greedy = derivatives["test"]["tagger"], derivatives["test"]["encoder-decoder, greedy"]
+    by_family = tagger["exact_match_by_family"]
+    sums = [entry["accuracy"] for family, entry in by_family.items() if family in SUM_FAMILIES]
+    others = [entry["accuracy"] for family, entry in by_family.items() if family not in SUM_FAMILIES]
+    number_errors = sum(
+        kinds.get("a number", 0.0) * by_family[family]["examples"]
+        for family, kinds in tagger["error_kinds_by_family"].items()
+    )
+    errors = sum((1 - entry["accuracy"]) * entry["examples"] for entry in by_family.values())
+    validation = derivatives["models"]["tagger"]["history"]["val_accuracy"]
+    # A smoke run trains the tagger for one epoch only.
+    last_epoch_gain_points = 100 * (validation[-1] - validation[-2]) if len(validation) > 1 else NAN
+    values = {
+        "tagger": tagger,
+        "published_tagger": PUBLISHED_TAGGER,
+        "tagger_sums_lowest": min(sums, default=NAN),
+        "tagger_others_highest": max(others, default=NAN),
+        "tagger_number_error_share": number_errors / (errors or 1),
+        "tagger_last_epoch_gain_points": last_epoch_gain_points,
+        "tagger_epoch_seconds": fmean(derivatives["models"]["tagger"]["epoch_seconds"]),
+        "tagger_hours": derivatives["models"]["tagger"]["training_seconds"] / 3600,
         "tagger_exact_match_percent": 100 * tagger["exact_match"],
     }
+    if check_claims:
+        assert values["tagger_sums_lowest"] > values["tagger_others_highest"], "the tagger does best on the sums"
+        assert abs(tagger["token_accuracy"] - greedy["token_accuracy"]) < 0.02, "the tagger's tokens are nearly as good"
+        assert greedy["exact_match"] - tagger["exact_match"] > 0.1, "its whole derivatives are far worse"
+        assert values["tagger_number_error_share"] > 0.5, "most of the tagger's errors are a wrong number"
+        assert last_epoch_gain_points > 0.5, "the tagger was still learning"
+    return values
 
 
 def _speed(benchmark: dict, check_claims: bool) -> dict:
