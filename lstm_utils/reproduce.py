@@ -25,6 +25,7 @@ FULL_BENCHMARKS = [
     ["cost_growth.py"],
     ["imdb_levers.py"],
     ["derivative_levers.py"],
+    ["two_variable_levers.py"],
     ["training_speed.py"],
 ]
 # In smoke mode: the benchmarks that have a smoke setting, and the configurations the report compares.

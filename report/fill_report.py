@@ -22,7 +22,6 @@ import json
 import re
 import sys
 from pathlib import Path
-from statistics import fmean
 
 from readme_summary import summary_table, with_summary
 from references import citations, entries
@@ -145,7 +144,7 @@ def _derivatives(derivatives: dict, check_claims: bool) -> dict:
         "greedy": greedy,
         "beam": beam,
         "exact_match_goal": EXACT_MATCH_GOAL,
-        "seq2seq_epoch_seconds": fmean(derivatives["models"]["seq2seq"]["epoch_seconds"]),
+        "seq2seq_epoch_seconds": _mean(derivatives["models"]["seq2seq"]["epoch_seconds"]),
         "seq2seq_hours": derivatives["models"]["seq2seq"]["training_seconds"] / 3600,
         "beam_gain_points": 100 * (beam["exact_match"] - greedy["exact_match"]),
         "beam_time_ratio": derivatives["decoding_seconds"]["beam"] / derivatives["decoding_seconds"]["greedy"],
@@ -179,7 +178,7 @@ def _tagger(derivatives: dict, check_claims: bool) -> dict:
         "tagger_others_highest": max(others, default=NAN),
         "tagger_number_error_share": number_errors / (errors or 1),
         "tagger_last_epoch_gain_points": last_epoch_gain_points,
-        "tagger_epoch_seconds": fmean(derivatives["models"]["tagger"]["epoch_seconds"]),
+        "tagger_epoch_seconds": _mean(derivatives["models"]["tagger"]["epoch_seconds"]),
         "tagger_hours": derivatives["models"]["tagger"]["training_seconds"] / 3600,
         "tagger_exact_match_percent": 100 * tagger["exact_match"],
     }

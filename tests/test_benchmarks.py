@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from lstm_utils import config
+from lstm_utils.derivative_metrics import ERROR_KINDS
 from lstm_utils.results import hardware_info
 
 # Read before the isolated environment of conftest.py hides it from the tests.
@@ -95,3 +96,24 @@ def test_the_derivative_levers_benchmark_times_unrolling_against_the_notebook_fe
     # Padded to the longest line, every timed batch is as wide as the widest bucketed one or wider.
     assert unrolled["mean_batch_width"] > notebook["mean_batch_width"]
     assert unrolled["seconds_per_epoch"] > 0 and unrolled["steps_timed"] >= 2
+
+
+def test_the_two_variable_levers_benchmark_trains_and_scores_every_variant():
+    script = config.REPOSITORY_ROOT / "benchmarks" / "two_variable_levers.py"
+    result = run_benchmark(script=script)
+    assert result.returncode == 0, result.stderr[-2000:]
+    record = json.loads((config.results_dir() / "two_variable_levers_cpu.json").read_text())
+    assert (record["mode"], record["family"]) == ("smoke", "two_variable")
+    assert list(record["variants"]) == ["notebook", "variable_first", "digits_reversed"]
+    for variant in record["variants"].values():
+        assert set(variant["error_kinds"]) <= set(ERROR_KINDS)
+        # Every test function is either exact or has one kind of error.
+        assert variant["exact_match"] + sum(variant["error_kinds"].values()) == pytest.approx(1)
+        assert variant["epochs_run"] == record["config"]["epochs"] == len(variant["val_accuracy"])
+
+    specification = importlib.util.spec_from_file_location("two_variable_levers", script)
+    benchmark = importlib.util.module_from_spec(specification)
+    specification.loader.exec_module(benchmark)
+    assert benchmark.variable_first("d(10z^6*p^4)/dp") == "pd(10z^6*p^4)/d"
+    assert benchmark.reverse_numbers("-120n^13*sin(3n^4)") == "-021n^31*sin(3n^4)"
+    assert benchmark.reverse_numbers(benchmark.reverse_numbers("-120n^13")) == "-120n^13"
