@@ -74,14 +74,25 @@ class Example(NamedTuple):
 
 
 def generate(
-    n: int, seed: int, processes: int | None = None, progress: bool = True
+    n: int,
+    seed: int,
+    processes: int | None = None,
+    progress: bool = True,
+    family: str | None = None,
+    exclude_functions: frozenset[str] = frozenset(),
 ) -> list[Example]:
     """`n` distinct, verified lines with their families, the same for a seed on any machine.
 
     Chunks of `CHUNK_SIZE` lines, each seeded by (seed, chunk index), run on `processes` workers
     (default: every core; 1 runs in this process) and are read back in order; the first `n`
     distinct lines are kept. A progress bar goes to standard error unless `progress` is False.
+    With `family`, every line is of that family, drawn from a random stream of its own (so not
+    the same lines as the mixed dataset of that seed); a line whose function is in
+    `exclude_functions` (see `function_of`) is skipped, so that extra training lines can be
+    made without touching a held-out split.
     """
+    if family is not None and family not in FAMILY_WEIGHTS:
+        raise LstmTutorialError(f"Unknown family {family!r}; choose from {', '.join(FAMILY_WEIGHTS)}.")
     if not 0 < n <= MAX_LINES:
         raise LstmTutorialError(f"The number of lines must be from 1 to {MAX_LINES:,}, got {n:,}.")
     if processes is None:
@@ -100,15 +111,17 @@ def generate(
             # duplicates grow with the dataset and it falls short, another round makes it up.
             new_share = len(kept) / (chunks_done * CHUNK_SIZE) if chunks_done else 1.0
             count = math.ceil((n - len(kept)) / (new_share * CHUNK_SIZE))
-            tasks = [(seed, index) for index in range(chunks_done, chunks_done + count)]
+            tasks = [(seed, index, family) for index in range(chunks_done, chunks_done + count)]
             results = pool.imap(_generate_chunk, tasks) if pool else map(_generate_chunk, tasks)
             for chunk in results:
                 chunks_done += 1
                 before = len(kept)
-                for line, family in chunk:
+                for line, line_family in chunk:
                     if len(kept) == n:
                         break
-                    kept.setdefault(line, family)
+                    if exclude_functions and function_of(line) in exclude_functions:
+                        continue
+                    kept.setdefault(line, line_family)
                 bar.update(len(kept) - before)
                 if len(kept) == n:
                     break
@@ -117,7 +130,7 @@ def generate(
         if pool:
             pool.terminate()
             pool.join()
-    return [Example(line, family) for line, family in kept.items()]
+    return [Example(line, line_family) for line, line_family in kept.items()]
 
 
 def family_shares(families: list[str]) -> dict[str, float]:
@@ -273,12 +286,16 @@ def _factor_derivative(factor: Factor) -> tuple[int, tuple[Factor, ...]]:
     return sign * power * chain, (*lowered, Factor(other, variable, exponent, inner), *rest)
 
 
-def _generate_chunk(task: tuple[int, int]) -> list[tuple[str, str]]:
-    seed, index = task
-    rng = random.Random(f"derivatives/{seed}/{index}")
-    families = rng.choices(
-        list(FAMILY_WEIGHTS), weights=list(FAMILY_WEIGHTS.values()), k=CHUNK_SIZE
-    )
+def _generate_chunk(task: tuple[int, int, str | None]) -> list[tuple[str, str]]:
+    seed, index, family = task
+    if family is None:
+        rng = random.Random(f"derivatives/{seed}/{index}")
+        families = rng.choices(
+            list(FAMILY_WEIGHTS), weights=list(FAMILY_WEIGHTS.values()), k=CHUNK_SIZE
+        )
+    else:
+        rng = random.Random(f"derivatives/{family}/{seed}/{index}")
+        families = [family] * CHUNK_SIZE
     return [(_sample_line(rng, family), family) for family in families]
 
 

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from . import config
-from .derivative_data import Example, generate, split
+from .derivative_data import Example, function_of, generate, split
 from .errors import DataError
 from .files import atomic_write_bytes
 
@@ -40,6 +40,19 @@ def load_dataset(n: int, seed: int, progress: bool = True) -> dict:
     parts = split([example.line for example in examples], seed)
     dataset = {name: [Example(line, family[line]) for line in lines] for name, lines in parts.items()}
     return {**dataset, "seconds": seconds, "cached": cached}
+
+
+def extra_training_examples(dataset: dict, family: str, n: int, seed: int, progress: bool = True) -> list[Example]:
+    """`n` more lines of one `family`, none with a function that is in a split of `dataset`.
+
+    For training only: the validation and test functions stay unseen, and no training
+    function comes back by another variable. Drawn from the family's own random stream
+    (see `generate`), so the same for a seed on any machine.
+    """
+    every_function = frozenset(
+        function_of(example.line) for name in ("train", "validation", "test") for example in dataset[name]
+    )
+    return generate(n, seed, progress=progress, family=family, exclude_functions=every_function)
 
 
 def _write(path: Path, seconds: float, examples: list[Example]) -> None:

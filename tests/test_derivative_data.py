@@ -26,6 +26,7 @@ from lstm_utils.derivative_data import (
     split_paths,
     write_lines,
 )
+from lstm_utils.derivative_dataset import extra_training_examples
 from lstm_utils.errors import DataError, LstmTutorialError
 from lstm_utils.notation import (
     MAX_SIDE_LENGTH,
@@ -110,6 +111,29 @@ def test_family_shares_are_close_to_the_weights(sample):
 def test_the_same_seed_gives_the_same_lines_with_any_number_of_processes(sample):
     assert generate(1200, seed=11, processes=2, progress=False) == sample[:1200]
     assert generate(1200, seed=12, processes=1, progress=False) != sample[:1200]
+
+
+def test_one_family_alone_with_held_out_functions_left_out(sample):
+    held_out = frozenset(function_of(example.line) for example in sample)
+    extra = generate(600, seed=11, processes=2, progress=False, family="two_variable", exclude_functions=held_out)
+    assert len({example.line for example in extra}) == 600
+    assert {example.family for example in extra} == {"two_variable"}
+    assert {family_of(example.line) for example in extra} == {"two_variable"}
+    assert not {function_of(example.line) for example in extra} & held_out
+    assert extra == generate(600, seed=11, processes=1, progress=False, family="two_variable", exclude_functions=held_out)
+    # A random stream of its own: not the mixed sample's two-variable lines over again.
+    mixed = [example for example in sample if example.family == "two_variable"]
+    assert not set(generate(len(mixed), seed=11, processes=1, progress=False, family="two_variable")) & set(mixed)
+    with pytest.raises(LstmTutorialError, match="Unknown family 'three_variable'"):
+        generate(5, seed=0, processes=1, progress=False, family="three_variable")
+
+
+def test_extra_training_examples_share_no_function_with_any_split(sample):
+    dataset = {name: [Example(line, family_of(line)) for line in lines] for name, lines in split([e.line for e in sample], 11).items()}
+    extra = extra_training_examples(dataset, "trig", 300, seed=11, progress=False)
+    assert len(extra) == 300 and {example.family for example in extra} == {"trig"}
+    seen = {function_of(example.line) for examples in dataset.values() for example in examples}
+    assert not {function_of(example.line) for example in extra} & seen
 
 
 def test_a_pair_that_fails_verification_stops_the_run(monkeypatch):
