@@ -26,12 +26,15 @@ FULL_BENCHMARKS = [
     ["imdb_levers.py"],
     ["derivative_levers.py"],
     ["two_variable_levers.py"],
+    ["two_variable_practice.py"],
     ["training_speed.py"],
 ]
 # In smoke mode: the benchmarks that have a smoke setting, and the configurations the report compares.
 SMOKE_BENCHMARKS = [
     ["cost_growth.py"],
     ["imdb_levers.py"],
+    ["two_variable_levers.py"],
+    ["two_variable_practice.py"],
     ["training_speed.py", "--only", "published_a", "ours_imdb", "ours_imdb_maxlen_200"],
 ]
 

@@ -117,3 +117,26 @@ def test_the_two_variable_levers_benchmark_trains_and_scores_every_variant():
     assert benchmark.variable_first("d(10z^6*p^4)/dp") == "pd(10z^6*p^4)/d"
     assert benchmark.reverse_numbers("-120n^13*sin(3n^4)") == "-021n^31*sin(3n^4)"
     assert benchmark.reverse_numbers(benchmark.reverse_numbers("-120n^13")) == "-120n^13"
+
+
+def test_the_two_variable_practice_benchmark_fine_tunes_the_committed_model_on_unseen_functions():
+    script = config.REPOSITORY_ROOT / "benchmarks" / "two_variable_practice.py"
+    result = run_benchmark("--recipe", "with_products", script=script)
+    assert result.returncode == 0, result.stderr[-2000:]
+    record = json.loads((config.results_dir() / "two_variable_practice_cpu.json").read_text())
+    assert (record["mode"], record["family"]) == ("smoke", "two_variable")
+    (recipe,) = record["recipes"].values()
+    assert set(recipe["extra_lines"]) == {"two_variable", "power_exp_product", "power_trig_product"}
+    assert sum(recipe["extra_lines"].values()) == recipe["examples"]["extra"]
+    for model in ("committed_model", "fine_tuned_model"):
+        scores = recipe[model]
+        families = scores["exact_match_by_family"]
+        assert sum(f["examples"] for f in families.values()) == recipe["examples"]["test"]
+        # Every test function is either exact or has one kind of error, family by family.
+        for family, kinds in scores["error_kinds_by_family"].items():
+            assert families[family]["accuracy"] + sum(kinds.values()) == pytest.approx(1)
+    fine_tuned = recipe["fine_tuned_model"]
+    assert fine_tuned["epochs_run"] == len(fine_tuned["history"]["val_exact_match"]) >= 1
+    # The fine-tuned model is kept in the scratch folder, never over the committed one.
+    assert (config.REPOSITORY_ROOT / fine_tuned["saved_to"]).is_file()
+    assert not fine_tuned["saved_to"].startswith("models")

@@ -177,3 +177,31 @@ def test_each_folder_readme_describes_exactly_the_files_in_its_folder(folder):
     listed = set(re.findall(r"^\| `([^`/]+\.\w+)` \|", (ROOT / folder / "README.md").read_text(), re.MULTILINE))
     present = {path.name for path in (ROOT / folder).iterdir() if path.is_file() and path.name != "README.md"}
     assert listed == present, f"{folder}/README.md: no such files {sorted(listed - present)}, unlisted {sorted(present - listed)}"
+
+
+@pytest.mark.parametrize(
+    ("label", "family"),
+    [
+        ("All test functions", None),
+        ("Two-variable products", "two_variable"),
+        ("Power-exp products", "power_exp_product"),
+        ("Power-trig products", "power_trig_product"),
+    ],
+)
+def test_practice_table_matches_its_results(label, family):
+    recipes = committed_results("two_variable_practice_cpu")["recipes"]
+
+    def exact(scores):
+        return scores["exact_match"] if family is None else scores["exact_match_by_family"][family]["accuracy"]
+
+    expected = [exact(recipes["with_products"]["committed_model"])]
+    expected += [exact(recipes[name]["fine_tuned_model"]) for name in ("two_variable_only", "with_products")]
+    cells = [cell.strip() for cell in readme_row(label).strip("|").split("|")]
+    assert cells[1:] == [f"{value:.4f}" for value in expected]
+    assert recipes["with_products"]["committed_model"] == recipes["two_variable_only"]["committed_model"] | {
+        "decoding_seconds": recipes["with_products"]["committed_model"]["decoding_seconds"]
+    }
+    for name in ("two_variable_only", "with_products"):
+        run = recipes[name]["fine_tuned_model"]
+        unit = "epoch" if run["epochs_run"] == 1 else "epochs"
+        assert f"{run['epochs_run']} {unit} ({run['training_seconds'] / 3600:.1f} h)" in README
