@@ -56,6 +56,7 @@ def main() -> int:
     from lstm_utils import config
     from lstm_utils.derivative_dataset import load_dataset
     from lstm_utils.results import device_kind, save_results
+    from lstm_utils.seq2seq import load_seq2seq
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recipe", choices=list(RECIPES), nargs="+", default=list(RECIPES), help="recipes to run (default: all)")
@@ -68,8 +69,11 @@ def main() -> int:
     # Each recipe's entry is kept when another recipe is run.
     earlier = json.loads(results_file.read_text()) if results_file.is_file() else {}
     recipes = earlier.get("recipes", {}) if earlier.get("mode") == mode else {}
+    # Every recipe starts from the same committed model, so its test scores are measured once.
+    before = score(load_seq2seq(config.REPOSITORY_ROOT / "models"), dataset["test"])
+    print(f"committed model: test exact match {before['exact_match']:.4f}", flush=True)
     for name in arguments.recipe:
-        recipes[name] = practise(name, RECIPES[name], settings, dataset)
+        recipes[name] = practise(name, RECIPES[name], settings, dataset, before)
     path = save_results(
         f"two_variable_practice_{device}",
         {
@@ -86,18 +90,37 @@ def main() -> int:
     return 0
 
 
-def practise(name: str, recipe: dict, settings: dict, dataset: dict) -> dict:
-    """Fine-tune the committed model by one recipe; its test scores before and after."""
-    import keras
-
-    from lstm_utils import config
-    from lstm_utils.derivative_dataset import extra_training_examples
+def score(decoder, test: list) -> dict:
+    """Greedy exact match and kinds of error of `decoder` on the test examples, overall and per family."""
     from lstm_utils.derivative_metrics import (
         accuracy_by_group,
         error_kind,
         shares_by_group,
     )
     from lstm_utils.notation import parse_line
+
+    started = time.perf_counter()
+    predictions = decoder.predict([e.source for e in test])
+    kinds = []
+    for example, prediction in zip(test, predictions, strict=True):
+        line = parse_line(example.source)
+        kinds.append(error_kind(line.function, line.variable, prediction, example.target))
+    exact = [kind is None for kind in kinds]
+    families = [e.family for e in test]
+    return {
+        "exact_match": sum(exact) / len(exact),
+        "exact_match_by_family": accuracy_by_group(exact, families),
+        "error_kinds_by_family": shares_by_group(kinds, families),
+        "decoding_seconds": time.perf_counter() - started,
+    }
+
+
+def practise(name: str, recipe: dict, settings: dict, dataset: dict, before: dict) -> dict:
+    """Fine-tune the committed model (test scores `before`) by one recipe; its test scores after."""
+    import keras
+
+    from lstm_utils import config
+    from lstm_utils.derivative_dataset import extra_training_examples
     from lstm_utils.seq2seq import (
         Seq2SeqDecoder,
         greedy_exact_match_callback,
@@ -119,26 +142,6 @@ def practise(name: str, recipe: dict, settings: dict, dataset: dict) -> dict:
 
     committed = load_seq2seq(config.REPOSITORY_ROOT / "models")
     model, vocabulary, max_length = committed.model, committed.vocabulary, committed.max_length
-    test_lines = [parse_line(e.source) for e in test]
-    test_families = [e.family for e in test]
-
-    def score(decoder: Seq2SeqDecoder) -> dict:
-        decoding_started = time.perf_counter()
-        predictions = decoder.predict([e.source for e in test])
-        kinds = [
-            error_kind(line.function, line.variable, prediction, example.target)
-            for line, prediction, example in zip(test_lines, predictions, test, strict=True)
-        ]
-        exact = [kind is None for kind in kinds]
-        return {
-            "exact_match": sum(exact) / len(exact),
-            "exact_match_by_family": accuracy_by_group(exact, test_families),
-            "error_kinds_by_family": shares_by_group(kinds, test_families),
-            "decoding_seconds": time.perf_counter() - decoding_started,
-        }
-
-    before = score(committed)
-    print(f"{name}: committed model, test exact match {before['exact_match']:.4f}", flush=True)
 
     model.compile(
         optimizer=keras.optimizers.Adam(LEARNING_RATE, clipnorm=1.0),
@@ -165,7 +168,7 @@ def practise(name: str, recipe: dict, settings: dict, dataset: dict) -> dict:
             keras.callbacks.ReduceLROnPlateau(monitor=monitor, mode="max", factor=0.5, patience=1, verbose=1),
         ],
     )
-    after = score(Seq2SeqDecoder(model, vocabulary, max_length))
+    after = score(Seq2SeqDecoder(model, vocabulary, max_length), test)
     print(f"{name}: fine-tuned model, test exact match {after['exact_match']:.4f}", flush=True)
     model_file, _ = save_seq2seq(model, vocabulary, max_length, config.scratch_dir() / "two_variable_practice" / name)
 
