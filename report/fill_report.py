@@ -55,6 +55,7 @@ def derived_values(results: dict, template: str, check_claims: bool = True) -> d
     return {
         "report_date": max(record["created"] for record in results.values())[:10],
         "cpu_count": results["imdb_comparison"]["hardware"]["cpu_count"],
+        "processors": _processors(results),
         "imdb_reviews": f"{sum(results['imdb_comparison']['config'][k] for k in ('train_examples', 'test_examples')):,}",
         "lstm_minus_simple_rnn_points": 100 * (lstm["test"]["accuracy"] - rnn["test"]["accuracy"]),
         "imdb_lstm_seconds_per_epoch": _mean(lstm["epoch_seconds"]),
@@ -75,6 +76,33 @@ def derived_values(results: dict, template: str, check_claims: bool = True) -> d
         "units_quadratic_share_lstm": cost["fits"]["lstm"]["units"]["quadratic_share_at_largest"],
         "references": _references(template),
     }
+
+
+# The runs the report discusses, and how its text names them.
+RUNS = {
+    "imdb_comparison": "notebook 02",
+    "adding_problem": "notebook 03",
+    "derivative_dataset": "notebook 04",
+    "derivative_models": "notebook 05",
+    "benchmark_cpu": "the speed benchmarks",
+    "two_variable_levers_cpu": "the notation benchmark",
+    "two_variable_practice_cpu": "the practice benchmark",
+}
+
+
+def _processors(results: dict) -> str:
+    """Which processor each run had, for example 'an AMD EPYC for notebook 02 and the speed benchmarks'."""
+    runs_by_processor: dict[str, list[str]] = {}
+    for stem, run in RUNS.items():
+        processor = results[stem]["hardware"]["processor"]
+        name = re.sub(r"\(R\)|\(TM\)| Processor\b", "", processor).strip()
+        runs_by_processor.setdefault(name, []).append(run)
+    parts = []
+    for name, runs in runs_by_processor.items():
+        article = "an" if name[:1].upper() in "AEIOU" else "a"
+        listed = runs[0] if len(runs) == 1 else ", ".join(runs[:-1]) + " and " + runs[-1]
+        parts.append(f"{article} {name} for {listed}")
+    return "; ".join(parts)
 
 
 def _adding_problem(adding: dict, check_claims: bool) -> dict:

@@ -205,3 +205,21 @@ def test_practice_table_matches_its_results(label, family):
         run = recipes[name]["fine_tuned_model"]
         unit = "epoch" if run["epochs_run"] == 1 else "epochs"
         assert f"{run['epochs_run']} {unit} ({run['training_seconds'] / 3600:.1f} h)" in README
+
+
+# How the README names each processor, and what results files record for it.
+PROCESSORS = {"AMD EPYC": "AMD EPYC", "Intel Xeon": "Intel(R) Xeon(R)"}
+
+
+def test_each_paragraph_names_the_processor_its_results_ran_on():
+    checked = 0
+    for paragraph in README.split("\n\n"):
+        named = [name for name in PROCESSORS if name in paragraph]
+        # A paragraph naming both processors says which rows ran where; the results files say it too.
+        if len(named) != 1:
+            continue
+        for stem in set(re.findall(r"results/(\w+)\.json", paragraph)):
+            processor = committed_results(stem)["hardware"]["processor"]
+            assert PROCESSORS[named[0]] in processor, f"the README says {stem} ran on an {named[0]}, not {processor}"
+            checked += 1
+    assert checked >= 5

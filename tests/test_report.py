@@ -46,6 +46,16 @@ def test_a_result_that_overturns_a_claim_of_the_text_stops_the_fill(fill_report)
     fill_report._adding_problem(adding_record(lstm_solves_the_longest=True), check_claims=False)
 
 
+def test_the_hardware_sentence_names_each_run_by_the_processor_it_ran_on(fill_report):
+    processors = {"imdb_comparison": "AMD EPYC", "adding_problem": "Intel(R) Xeon(R) Processor"}
+    results = {
+        stem: {"hardware": {"processor": processors.get(stem, "AMD EPYC")}} for stem in fill_report.RUNS
+    }
+    sentence = fill_report._processors(results)
+    assert sentence.startswith("an AMD EPYC for notebook 02, notebook 04, ")
+    assert sentence.endswith("; an Intel Xeon for notebook 03")
+
+
 def test_the_reference_list_holds_exactly_the_works_the_text_cites(fill_report):
     listed = fill_report._references("as Kingma and Ba (2015) and Maas et al. (2011) found")
     assert listed.startswith("Kingma, D.P. and Ba, J. (2015)") and "Maas, A.L." in listed
