@@ -90,12 +90,16 @@ RUNS = {
 }
 
 
+def processor_name(processor: str) -> str:
+    """A results file's processor as the text names it: 'Intel(R) Xeon(R) Processor' is 'Intel Xeon'."""
+    return re.sub(r"\(R\)|\(TM\)| Processor\b", "", processor).strip()
+
+
 def _processors(results: dict) -> str:
     """Which processor each run had, for example 'an AMD EPYC for notebook 02 and the speed benchmarks'."""
     runs_by_processor: dict[str, list[str]] = {}
     for stem, run in RUNS.items():
-        processor = results[stem]["hardware"]["processor"]
-        name = re.sub(r"\(R\)|\(TM\)| Processor\b", "", processor).strip()
+        name = processor_name(results[stem]["hardware"]["processor"])
         runs_by_processor.setdefault(name, []).append(run)
     parts = []
     for name, runs in runs_by_processor.items():
