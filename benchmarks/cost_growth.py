@@ -133,16 +133,35 @@ def linear_fit(x: list[float], y: list[float]) -> dict:
 
 
 def quadratic_fit(x: list[float], y: list[float]) -> dict:
-    """Least-squares y = a + b*x + c*x**2, and the share of the c*x**2 term at the largest x."""
+    """Least-squares y = a + b*x + c*x**2 with a, b, c >= 0, and the share of the c*x**2 term at the largest x.
+
+    Each term is a cost (fixed, per unit, per unit squared), so none may be negative; unconstrained,
+    noisy timings of tiny models can give a negative linear term and a "share" above 100%.
+    """
+    import itertools
+
     import numpy as np
 
-    c, b, a = np.polyfit(x, y, 2)
-    largest = max(x)
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    terms = np.stack([np.ones_like(x), x, x**2], axis=1)
+    best, best_residual = np.zeros(3), float(np.sum(y**2))
+    # Exact non-negative least squares for three terms: the best fit on every subset of them.
+    for size in (1, 2, 3):
+        for subset in itertools.combinations(range(3), size):
+            coefficients = np.linalg.lstsq(terms[:, subset], y, rcond=None)[0]
+            residual = float(np.sum((terms[:, subset] @ coefficients - y) ** 2))
+            if np.all(coefficients >= 0) and residual < best_residual:
+                best = np.zeros(3)
+                best[list(subset)] = coefficients
+                best_residual = residual
+    a, b, c = (float(value) for value in best)
+    largest = float(x.max())
+    total = a + b * largest + c * largest**2
     return {
-        "constant": float(a),
-        "linear": float(b),
-        "quadratic": float(c),
-        "quadratic_share_at_largest": float(c * largest**2 / (a + b * largest + c * largest**2)),
+        "constant": a,
+        "linear": b,
+        "quadratic": c,
+        "quadratic_share_at_largest": c * largest**2 / total if total > 0 else 0.0,
     }
 
 

@@ -1,9 +1,12 @@
 """The cost-growth benchmark runs end to end on a tiny sweep and writes its fits and figure."""
 
+import importlib.util
 import json
 import os
 import subprocess
 import sys
+
+import pytest
 
 from lstm_utils import config
 
@@ -27,3 +30,16 @@ def test_the_tiny_sweep_times_every_point_and_fits_both_growths():
         fit = record["fits"][kind]
         assert fit["length"]["r_squared"] <= 1 and fit["units"]["quadratic_share_at_largest"] <= 1
     assert (config.figures_dir() / "cost_growth_cpu.png").stat().st_size > 10_000
+
+
+def test_the_quadratic_fit_keeps_every_cost_term_non_negative():
+    specification = importlib.util.spec_from_file_location("cost_growth", SCRIPT)
+    cost_growth = importlib.util.module_from_spec(specification)
+    specification.loader.exec_module(cost_growth)
+    units = [32, 64, 128, 256]
+    exact = cost_growth.quadratic_fit(units, [2 + 0.5 * h + 0.01 * h**2 for h in units])
+    assert [exact[k] for k in ("constant", "linear", "quadratic")] == pytest.approx([2, 0.5, 0.01])
+    # Noisy timings that fall, then rise: unconstrained, the linear term would come out negative.
+    noisy = cost_growth.quadratic_fit(units, [3.0, 1.0, 1.5, 9.0])
+    assert min(noisy["constant"], noisy["linear"], noisy["quadratic"]) >= 0
+    assert 0 <= noisy["quadratic_share_at_largest"] <= 1
