@@ -207,15 +207,20 @@ def _weakest_family(scores: dict) -> str:
     return min(by_family, key=lambda family: by_family[family]["accuracy"])
 
 
+def _errors_by_family(scores: dict) -> dict[str, float]:
+    """How many test derivatives are wrong in each family."""
+    return {name: (1 - entry["accuracy"]) * entry["examples"] for name, entry in scores["exact_match_by_family"].items()}
+
+
 def _error_share(scores: dict, family: str) -> float:
     """The share of all wrong test derivatives that are in `family`."""
-    errors = {name: (1 - entry["accuracy"]) * entry["examples"] for name, entry in scores["exact_match_by_family"].items()}
+    errors = _errors_by_family(scores)
     return errors[family] / (sum(errors.values()) or 1)
 
 
 def _tagger(derivatives: dict, check_claims: bool) -> dict:
-    tagger = derivatives["test"]["tagger"]
-    before, greedy = (derivatives["test"][f"encoder-decoder{stage}, greedy"] for stage in (" before practice", ""))
+    test = derivatives["test"]
+    tagger, before, greedy = test["tagger"], test["encoder-decoder before practice, greedy"], test["encoder-decoder, greedy"]
     by_family = tagger["exact_match_by_family"]
     sums = [entry["accuracy"] for family, entry in by_family.items() if family in SUM_FAMILIES]
     others = [entry["accuracy"] for family, entry in by_family.items() if family not in SUM_FAMILIES]
@@ -223,7 +228,7 @@ def _tagger(derivatives: dict, check_claims: bool) -> dict:
         kinds.get("a number", 0.0) * by_family[family]["examples"]
         for family, kinds in tagger["error_kinds_by_family"].items()
     )
-    errors = sum((1 - entry["accuracy"]) * entry["examples"] for entry in by_family.values())
+    errors = sum(_errors_by_family(tagger).values())
     validation = derivatives["models"]["tagger"]["history"]["val_accuracy"]
     # A smoke run trains the tagger for one epoch only.
     last_epoch_gain_points = 100 * (validation[-1] - validation[-2]) if len(validation) > 1 else NAN
