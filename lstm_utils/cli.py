@@ -13,8 +13,10 @@ from .errors import LstmTutorialError
 
 EXIT_USAGE = 2
 EXIT_ERROR = 1
-# `derive` answered every well-formed input but reported some malformed ones.
+# `derive` or `sentiment` answered every input it could but refused some.
 EXIT_MALFORMED_INPUT = 3
+# `sentiment` shows a progress bar for more texts than this.
+PROGRESS_THRESHOLD = 300
 
 
 @contextlib.contextmanager
@@ -36,8 +38,18 @@ def _native_stderr_silenced():
 
 
 def _sentiment(arguments) -> int:
-    texts = arguments.texts
-    if texts == ["-"]:
+    from pathlib import Path
+
+    from .sentiment import SentimentModel, read_texts
+
+    if bool(arguments.texts) == bool(arguments.file):
+        print("error: give either texts on the command line or --file PATH", file=sys.stderr)
+        return EXIT_USAGE
+    labels = None
+    if arguments.file:
+        texts, labels = read_texts(Path(arguments.file))
+        where = "row" if labels is not None or Path(arguments.file).suffix.lower() in (".tsv", ".csv") else "line"
+    elif arguments.texts == ["-"]:
         data = sys.stdin.buffer.read()
         try:
             texts = [data.decode("utf-8")]
@@ -45,22 +57,44 @@ def _sentiment(arguments) -> int:
             raise LstmTutorialError(
                 f"standard input is not UTF-8 text (byte {data[error.start]:#04x} at offset {error.start})"
             ) from None
-    from .sentiment import SentimentModel
+        where = "text"
+    else:
+        texts, where = arguments.texts, "text"
+    if arguments.out:
+        from .derivative_data import check_writable
 
+        check_writable(Path(arguments.out))
     with _native_stderr_silenced():
         model = SentimentModel(arguments.models_dir)
-        probabilities = model.predict(texts)
-    labels = ["positive" if p >= 0.5 else "negative" for p in probabilities]
+    probabilities, refusals = model.classify(texts, progress=len(texts) > PROGRESS_THRESHOLD)
+    for number, reason in enumerate(refusals, start=1):
+        if reason:
+            print(f"{where} {number}: {reason}", file=sys.stderr)
+    records = [
+        None if p is None else {"text": t, "probability": p, "label": "positive" if p >= 0.5 else "negative"}
+        for t, p in zip(texts, probabilities)
+    ]
     if arguments.json:
-        records = [
-            {"text": t, "probability": p, "label": label}
-            for t, p, label in zip(texts, probabilities, labels)
-        ]
-        print(json.dumps(records, ensure_ascii=False, indent=2))
+        output = json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    elif arguments.out:
+        output = "".join("\n" if r is None else f"{r['label']} {r['probability']:.4f}\n" for r in records)
     else:
-        for text, probability, label in zip(texts, probabilities, labels):
-            print(f"{label} {probability:.2f} {text}")
-    return 0
+        output = "".join("\n" if r is None else f"{r['label']} {r['probability']:.2f} {r['text']}\n" for r in records)
+    if arguments.out:
+        from .files import atomic_write_bytes
+
+        try:
+            atomic_write_bytes(Path(arguments.out), output.encode())
+        except OSError as error:
+            raise LstmTutorialError(f"cannot write {arguments.out}: {error.strerror}") from None
+    else:
+        sys.stdout.write(output)
+    if labels is not None:
+        scored = [(r["label"] == "positive", label == 1) for r, label in zip(records, labels) if r and label is not None]
+        if scored:
+            accuracy = sum(predicted == actual for predicted, actual in scored) / len(scored)
+            print(f"accuracy {accuracy:.4f} on {len(scored):,} labelled texts")
+    return EXIT_MALFORMED_INPUT if any(refusals) else 0
 
 
 def _notebooks(arguments) -> int:
@@ -151,7 +185,7 @@ def _derive(arguments) -> int:
     with _native_stderr_silenced():
         # Nothing to predict when every input is malformed: the model is not even loaded.
         decoder = load_seq2seq(arguments.models_dir) if any(p.line for p in problems) else None
-        answers = derive(decoder, problems, arguments.beam)
+        answers = derive(decoder, problems, arguments.beam, verify=not arguments.no_verify)
     if arguments.out:
         text = "".join(f"{a.prediction or ''}\n" for a in answers)
         try:
@@ -162,14 +196,17 @@ def _derive(arguments) -> int:
         for answer in answers:
             if answer.prediction is not None:
                 line = answer.problem.line
-                verdict = "SymPy confirms" if answer.confirmed else "SymPy: wrong"
-                print(f"d({line.function})/d{line.variable}={answer.prediction}  [{verdict}]")
+                print(f"d({line.function})/d{line.variable}={answer.prediction}  [{answer.status}]")
     scores = score(answers)
     if scores:
         print(
             f"scored against their targets: {scores['examples']:,} of {len(answers):,} inputs; "
             f"exact match {scores['exact_match']:.4f}, SymPy-equivalent {scores['sympy_equivalence']:.4f}"
         )
+    answered = [a for a in answers if a.prediction is not None]
+    if answered and not arguments.no_verify:
+        unconfirmed = sum(not a.confirmed for a in answered)
+        print(f"confirmed by SymPy: {len(answered) - unconfirmed:,} of {len(answered):,}; unconfirmed: {unconfirmed:,}")
     return EXIT_MALFORMED_INPUT if any(p.error for p in problems) else 0
 
 
@@ -182,9 +219,23 @@ def build_parser() -> argparse.ArgumentParser:
         "sentiment",
         help="classify movie reviews as positive or negative with the trained IMDB LSTM",
         description="Print `label probability text` for each text (or JSON with --json). "
-        "The model comes from notebook 02 (models/imdb_lstm.keras).",
+        "The model comes from notebook 02 (models/imdb_lstm.keras). A text the model cannot "
+        "judge (no words, no word it knows, over 100,000 characters) gets one line on standard "
+        "error and an empty result in its place (null in JSON); the others are answered.",
+        epilog="exit codes: 0 every text answered; 1 error (no model or a damaged one, "
+        "unreadable file); 2 bad usage; 3 answered, but some texts were refused",
     )
-    sentiment.add_argument("texts", nargs="+", help='review texts, or "-" to read one from standard input')
+    sentiment.add_argument("texts", nargs="*", help='review texts, or "-" to read one from standard input')
+    sentiment.add_argument(
+        "--file", default=None, metavar="PATH",
+        help="one text per line; or a .tsv/.csv file whose header names a `text` column and "
+        "optionally a 0/1 `label` column, when the accuracy is printed too",
+    )
+    sentiment.add_argument(
+        "--out", default=None, metavar="PATH",
+        help="write one result per input text, in order (`label probability`, an empty line for a "
+        "refused text; the JSON list with --json)",
+    )
     sentiment.add_argument("--json", action="store_true", help="print a JSON list instead of lines")
     sentiment.add_argument(
         "--models-dir", default=None, help="folder with imdb_lstm.keras (default: models/)"
@@ -238,9 +289,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     derive = commands.add_parser(
         "derive",
-        help="predict derivatives with the trained encoder-decoder and check them with SymPy",
+        help="predict derivatives with the trained encoder-decoder, answering what SymPy confirms",
         description="Predict the derivative of each function with the model from notebook 05 "
-        "(models/derivative_seq2seq.keras) and say whether SymPy confirms it. Give functions on "
+        "(models/derivative_seq2seq.keras). By default a beam of 8 candidates is decoded and the "
+        "first that SymPy confirms is the answer, marked `confirmed`; when none is, the greedy "
+        "prediction is given, marked `unconfirmed (none of N candidates checks out)`. "
+        "--no-verify decodes plainly (greedy, or the best of --beam) and says whether SymPy "
+        "confirms that one. Give functions on "
         "the command line (with --var when a function has more than one variable), or --file "
         "with lines d(f)/dx or d(f)/dx=g; with targets g, exact-match and SymPy-equivalence "
         "accuracy are printed. Malformed inputs are reported on standard error with their line "
@@ -255,7 +310,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", default=None, metavar="PATH",
         help="write one prediction per input line, in order (an empty line for a malformed input)",
     )
-    derive.add_argument("--beam", type=int, default=1, help="beam width (default 1: greedy decoding)")
+    derive.add_argument(
+        "--beam", type=int, default=None,
+        help="beam width (default 8 with verification; 1, greedy decoding, with --no-verify)",
+    )
+    derive.add_argument(
+        "--no-verify", action="store_true",
+        help="plain decoding: return the model's best text whether or not SymPy confirms it",
+    )
     derive.add_argument("--models-dir", default=None, help="folder with derivative_seq2seq.keras (default: models/)")
     derive.set_defaults(handler=_derive)
     return parser

@@ -33,24 +33,42 @@ from .notation import (
 # Ten times the published dataset; a few GiB of memory while the lines are collected.
 MAX_LINES = 10_000_000
 
-# Share of each family among the lines, close to the public dataset this one imitates.
+# Share of each family among the lines: the shares the public dataset's own sample has, by coarse
+# kind of function (issue 28); two-variable products spread theirs over pairs of factor kinds.
 FAMILY_WEIGHTS = {
-    "power_sum": 0.20,  # 3t^4+t: one to four powers of the variable
-    "exp_sum": 0.18,  # 5exp^(2k)+exp^(9k)
-    "mixed_sum": 0.02,  # powers and exp terms, rarely a sin or cos term
-    "trig": 0.28,  # 2sin^3(4y^2)
-    "power_exp_product": 0.15,  # 6w^2*exp^(3w) or 7exp^(2b)*b^3
-    "power_trig_product": 0.01,  # 12x^2*sin(3x)
-    "two_variable": 0.16,  # 4z^3*cos(2m^5) by m: z^3 is a constant
+    "trig_power": 0.23,  # 2sin^3(4y^2): one sin or cos term raised to a power of 2 or more
+    "power_sum": 0.18,  # 3x+5x^2+x: two to four powers, the same power possibly twice
+    "exp_sum": 0.17,  # 5exp^(2k)+exp^(9k): two to four exp terms
+    "power_exp_product": 0.165,  # 6w^2*exp^(3w) or 7exp^(2b)*b^3
+    "two_variable": 0.16,  # 16c^8*sin^7(6n) by n: c^8 is a constant
+    "trig": 0.045,  # -3cos(5u^2): one plain sin or cos term
+    "mixed_sum": 0.015,  # 4x^2-exp^(3x): powers and exp terms
+    "power": 0.014,  # 7x^3: one power term
+    "exp": 0.013,  # 5exp^(13b): one exp term
+    "trig_sum": 0.003,  # 2x+sin(3x): a sum with a sin or cos term
+    "power_trig_product": 0.001,  # 12x^2*sin(3x) or cos^2(2x)*x^4
+}
+# Two-variable products by the kinds of their two factors, named in alphabetical order (either may
+# be the one in the variable differentiated by, and either may come first): the public sample's
+# shares within the family.
+TWO_VARIABLE_PAIRS = {
+    ("exp", "power"): 0.076,
+    ("power", "trig_power"): 0.043,
+    ("exp", "trig_power"): 0.026,
+    ("power", "trig"): 0.006,
+    ("exp", "trig"): 0.006,
+    ("trig", "trig_power"): 0.003,
+    ("trig", "trig"): 0.001,
+    ("power", "power"): 0.001,
+    ("exp", "exp"): 0.001,
+    ("trig_power", "trig_power"): 0.001,
 }
 SPLIT_SHARES = {"train": 0.75, "validation": 0.10, "test": 0.15}
 
-MAX_COEFFICIENT = 20  # leading and inner coefficients are 1 to 20, products of two such
+MAX_COEFFICIENT = 20  # leading and inner coefficients are 1 to 20; a product's, two such multiplied
 MAX_EXPONENT = 11  # powers x^k and sin^n run up to 11
-MIXED_TRIG_SHARE = 0.2  # share of mixed sums with a sin or cos term
-# How many terms a power sum has. Single powers are rare: only 8,360 exist (19 variables, 40
-# coefficients, 11 exponents), so more of them would mostly be duplicates in a large dataset.
-POWER_SUM_TERMS = {1: 0.04, 2: 0.32, 3: 0.32, 4: 0.32}
+# How many terms a sum has: as many with two as with three or four.
+SUM_TERMS = {2: 1 / 3, 3: 1 / 3, 4: 1 / 3}
 # Lines per task. Each chunk has its own seed, so the output depends on the seed and this size,
 # never on how many processes share the work.
 CHUNK_SIZE = 500
@@ -80,6 +98,7 @@ def generate(
     progress: bool = True,
     family: str | None = None,
     exclude_functions: frozenset[str] = frozenset(),
+    stream: str = "",
 ) -> list[Example]:
     """`n` distinct, verified lines with their families, the same for a seed on any machine.
 
@@ -89,7 +108,8 @@ def generate(
     With `family`, every line is of that family, drawn from a random stream of its own (so not
     the same lines as the mixed dataset of that seed); a line whose function is in
     `exclude_functions` (see `function_of`) is skipped, so that extra training lines can be
-    made without touching a held-out split.
+    made without touching a held-out split. A `stream` name gives the seed another random
+    stream (fresh training lines for each pass over the data, say).
     """
     if family is not None and family not in FAMILY_WEIGHTS:
         raise LstmTutorialError(f"Unknown family {family!r}; choose from {', '.join(FAMILY_WEIGHTS)}.")
@@ -111,7 +131,7 @@ def generate(
             # duplicates grow with the dataset and it falls short, another round makes it up.
             new_share = len(kept) / (chunks_done * CHUNK_SIZE) if chunks_done else 1.0
             count = math.ceil((n - len(kept)) / (new_share * CHUNK_SIZE))
-            tasks = [(seed, index, family) for index in range(chunks_done, chunks_done + count)]
+            tasks = [(seed, index, family, stream) for index in range(chunks_done, chunks_done + count)]
             results = pool.imap(_generate_chunk, tasks) if pool else map(_generate_chunk, tasks)
             for chunk in results:
                 chunks_done += 1
@@ -147,32 +167,54 @@ def family_of(line: str) -> str:
 
 def _family(terms: tuple[Term, ...], variable: str) -> str:
     kinds = [tuple(map(_kind_of(variable), factors)) for _, factors in terms]
-    if len(kinds) == 1 and len(kinds[0]) == 2:
-        pair = set(kinds[0])
-        if "constant" in pair and len(pair) == 2:
-            return "two_variable"
-        if pair == {"power", "exp"}:
-            return "power_exp_product"
-        if pair == {"power", "trig"}:
-            return "power_trig_product"
+    if len(kinds) == 1:
+        factors = kinds[0]
+        if len(factors) == 1 and factors[0] != "constant":
+            return factors[0]
+        if len(factors) == 2:
+            if factors.count("constant") == 1:
+                return "two_variable"
+            pair = set(factors)
+            if pair == {"power", "exp"}:
+                return "power_exp_product"
+            if len(pair) == 2 and pair <= {"power", "trig", "trig_power"} and "power" in pair:
+                return "power_trig_product"
+        return "other"
     if all(len(factors) == 1 for factors in kinds):
         singles = {factors[0] for factors in kinds}
+        if "constant" in singles:
+            return "other"
         if singles == {"power"}:
             return "power_sum"
-        if singles == {"exp"} and len(kinds) == 2:
+        if singles == {"exp"}:
             return "exp_sum"
-        if singles == {"trig"} and len(kinds) == 1:
-            return "trig"
-        if {"power", "exp"} <= singles <= {"power", "exp", "trig"}:
+        if singles == {"power", "exp"}:
             return "mixed_sum"
+        return "trig_sum"
     return "other"
+
+
+def two_variable_pair(line: str) -> tuple[str, str] | None:
+    """The kinds of a two-variable product's factors, as the keys of `TWO_VARIABLE_PAIRS`."""
+    function, variable, _ = parse_line(line)
+    terms = parse_expression(function)
+    if _family(terms, variable) != "two_variable":
+        return None
+    return tuple(sorted(_factor_kind(factor) for factor in terms[0].factors))
+
+
+def _factor_kind(factor: Factor) -> str:
+    """power, exp, trig (a plain sin or cos) or trig_power (one raised to a power of 2 or more)."""
+    if not factor.function:
+        return "power"
+    if factor.function == "exp":
+        return "exp"
+    return "trig" if factor.power == 1 else "trig_power"
 
 
 def _kind_of(variable: str):
     def kind(factor: Factor) -> str:
-        if factor.variable != variable:
-            return "constant"
-        return {"": "power", "exp": "exp"}.get(factor.function, "trig")
+        return "constant" if factor.variable != variable else _factor_kind(factor)
 
     return kind
 
@@ -286,22 +328,31 @@ def _factor_derivative(factor: Factor) -> tuple[int, tuple[Factor, ...]]:
     return sign * power * chain, (*lowered, Factor(other, variable, exponent, inner), *rest)
 
 
-def _generate_chunk(task: tuple[int, int, str | None]) -> list[tuple[str, str]]:
-    seed, index, family = task
+def _generate_chunk(task: tuple[int, int, str | None, str]) -> list[tuple[str, str]]:
+    seed, index, family, stream = task
+    prefix = f"derivatives/{stream}/" if stream else "derivatives/"
     if family is None:
-        rng = random.Random(f"derivatives/{seed}/{index}")
+        rng = random.Random(f"{prefix}{seed}/{index}")
         families = rng.choices(
             list(FAMILY_WEIGHTS), weights=list(FAMILY_WEIGHTS.values()), k=CHUNK_SIZE
         )
     else:
-        rng = random.Random(f"derivatives/{family}/{seed}/{index}")
+        rng = random.Random(f"{prefix}{family}/{seed}/{index}")
         families = [family] * CHUNK_SIZE
     return [(_sample_line(rng, family), family) for family in families]
 
 
 def _sample_line(rng: random.Random, family: str) -> str:
-    """One verified line of `family`, drawn again until both sides fit in 30 characters."""
-    sampler = _SAMPLERS[family]
+    """One verified line of `family`, drawn again until both sides fit in 30 characters.
+
+    A two-variable product's pair of factor kinds is drawn once, before the length check, so that
+    the long pairs (a powered sin times a powered cos) keep their share among the lines that fit.
+    """
+    if family == "two_variable":
+        pairs = list(TWO_VARIABLE_PAIRS)
+        sampler = _two_variable(rng.choices(pairs, weights=list(TWO_VARIABLE_PAIRS.values()))[0])
+    else:
+        sampler = _SAMPLERS[family]
     while True:
         variable = rng.choice(VARIABLES)
         terms = sampler(rng, variable)
@@ -342,7 +393,15 @@ def _exp(rng: random.Random, variable: str) -> Factor:
     return Factor("exp", variable, 1, rng.randint(1, MAX_COEFFICIENT))
 
 
-def _sin_or_cos(rng: random.Random, variable: str, power: int = 1) -> Factor:
+def _plain_trig(rng: random.Random, variable: str) -> Factor:
+    return _sin_or_cos(rng, variable, 1)
+
+
+def _powered_trig(rng: random.Random, variable: str) -> Factor:
+    return _sin_or_cos(rng, variable, rng.randint(2, MAX_EXPONENT))
+
+
+def _sin_or_cos(rng: random.Random, variable: str, power: int) -> Factor:
     return Factor(
         rng.choice(("sin", "cos")),
         variable,
@@ -352,67 +411,72 @@ def _sin_or_cos(rng: random.Random, variable: str, power: int = 1) -> Factor:
     )
 
 
-def _single_terms(rng: random.Random, factors: list[Factor]) -> tuple[Term, ...]:
-    return tuple(Term(_coefficient(rng), (factor,)) for factor in factors)
+_FACTORS = {"power": _power, "exp": _exp, "trig": _plain_trig, "trig_power": _powered_trig}
 
 
-def _power_sum(rng: random.Random, x: str) -> tuple[Term, ...]:
-    count = rng.choices(list(POWER_SUM_TERMS), weights=list(POWER_SUM_TERMS.values()))[0]
-    exponents = rng.sample(range(1, MAX_EXPONENT + 1), count)
-    return _single_terms(rng, [Factor("", x, k) for k in exponents])
+def _single(kind: str):
+    def sampler(rng: random.Random, x: str) -> tuple[Term, ...]:
+        return (Term(_coefficient(rng), (_FACTORS[kind](rng, x),)),)
+
+    return sampler
 
 
-def _exp_sum(rng: random.Random, x: str) -> tuple[Term, ...]:
-    inners = rng.sample(range(1, MAX_COEFFICIENT + 1), 2)
-    return _single_terms(rng, [Factor("exp", x, 1, a) for a in inners])
+def _sum(kinds: tuple[str, ...], required: tuple[str, ...] = ()):
+    """Two to four terms of `kinds`, each of `required` among them, in any order.
+
+    Terms are drawn independently, so the same power or exp term may come twice (`3x+5x^2+x`):
+    like terms are never combined.
+    """
+
+    def sampler(rng: random.Random, x: str) -> tuple[Term, ...]:
+        count = rng.choices(list(SUM_TERMS), weights=list(SUM_TERMS.values()))[0]
+        chosen = list(required) + rng.choices(kinds, k=count - len(required))
+        rng.shuffle(chosen)
+        return tuple(Term(_coefficient(rng), (_FACTORS[kind](rng, x),)) for kind in chosen)
+
+    return sampler
 
 
-def _mixed_sum(rng: random.Random, x: str) -> tuple[Term, ...]:
-    """At least one power and one exp term (powers and inner coefficients distinct), in any order."""
-    powers = exps = 1
-    if rng.random() < 0.5:
-        if rng.random() < 0.5:
-            powers += 1
-        else:
-            exps += 1
-    factors = [Factor("", x, k) for k in rng.sample(range(1, MAX_EXPONENT + 1), powers)]
-    factors += [Factor("exp", x, 1, a) for a in rng.sample(range(1, MAX_COEFFICIENT + 1), exps)]
-    if rng.random() < MIXED_TRIG_SHARE:
-        factors.append(_sin_or_cos(rng, x))
-    rng.shuffle(factors)
-    return _single_terms(rng, factors)
+def _trig_sum(rng: random.Random, x: str) -> tuple[Term, ...]:
+    """At least one sin or cos term (plain or powered) among powers and exp terms."""
+    return _sum(tuple(_FACTORS), (rng.choice(("trig", "trig_power")),))(rng, x)
 
 
-def _trig(rng: random.Random, x: str) -> tuple[Term, ...]:
-    return (Term(_coefficient(rng), (_sin_or_cos(rng, x, rng.randint(1, MAX_EXPONENT)),)),)
+def _product(first: tuple[str, ...], second: tuple[str, ...]):
+    """A factor of a kind in `first` times one of a kind in `second`, both in x, in either order."""
+
+    def sampler(rng: random.Random, x: str) -> tuple[Term, ...]:
+        factors = [_FACTORS[rng.choice(first)](rng, x), _FACTORS[rng.choice(second)](rng, x)]
+        rng.shuffle(factors)
+        return (Term(_product_coefficient(rng), tuple(factors)),)
+
+    return sampler
 
 
-def _power_exp_product(rng: random.Random, x: str) -> tuple[Term, ...]:
-    factors = [_power(rng, x), _exp(rng, x)]
-    rng.shuffle(factors)
-    return (Term(_product_coefficient(rng), tuple(factors)),)
+def _two_variable(pair: tuple[str, str]):
+    """A factor in `x` times a factor in another variable, a constant: their kinds are `pair`, in
+    either role and either order."""
 
+    def sampler(rng: random.Random, x: str) -> tuple[Term, ...]:
+        other = rng.choice(VARIABLES.replace(x, ""))
+        kinds = list(pair)
+        rng.shuffle(kinds)
+        factors = [_FACTORS[kinds[0]](rng, x), _FACTORS[kinds[1]](rng, other)]
+        rng.shuffle(factors)
+        return (Term(_product_coefficient(rng), tuple(factors)),)
 
-def _power_trig_product(rng: random.Random, x: str) -> tuple[Term, ...]:
-    trig = Factor(rng.choice(("sin", "cos")), x, 1, rng.randint(1, MAX_COEFFICIENT))
-    return (Term(_product_coefficient(rng), (_power(rng, x), trig)),)
-
-
-def _two_variable(rng: random.Random, x: str) -> tuple[Term, ...]:
-    """A factor in `x` times a factor in another variable, a constant; either may come first."""
-    other = rng.choice(VARIABLES.replace(x, ""))
-    kinds = (_power, _exp, _sin_or_cos)
-    factors = [rng.choice(kinds)(rng, x), rng.choice(kinds)(rng, other)]
-    rng.shuffle(factors)
-    return (Term(_product_coefficient(rng), tuple(factors)),)
+    return sampler
 
 
 _SAMPLERS = {
-    "power_sum": _power_sum,
-    "exp_sum": _exp_sum,
-    "mixed_sum": _mixed_sum,
-    "trig": _trig,
-    "power_exp_product": _power_exp_product,
-    "power_trig_product": _power_trig_product,
-    "two_variable": _two_variable,
+    "trig_power": _single("trig_power"),
+    "power_sum": _sum(("power",)),
+    "exp_sum": _sum(("exp",)),
+    "power_exp_product": _product(("power",), ("exp",)),
+    "trig": _single("trig"),
+    "mixed_sum": _sum(("power", "exp"), ("power", "exp")),
+    "power": _single("power"),
+    "exp": _single("exp"),
+    "trig_sum": _trig_sum,
+    "power_trig_product": _product(("power",), ("trig", "trig_power")),
 }

@@ -13,7 +13,7 @@ from .errors import DataError
 from .files import atomic_write_bytes
 
 # Bump when the generator changes what it writes for a seed, so old caches are not reused.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 
 def cache_path(n: int, seed: int) -> Path:
@@ -53,6 +53,17 @@ def extra_training_examples(dataset: dict, family: str, n: int, seed: int, progr
         function_of(example.line) for name in ("train", "validation", "test") for example in dataset[name]
     )
     return generate(n, seed, progress=progress, family=family, exclude_functions=every_function)
+
+
+def fresh_training_examples(dataset: dict, n: int, seed: int, draw: int, progress: bool = True) -> list[Example]:
+    """`n` newly generated lines for training, draw number `draw`, none with a held-out function.
+
+    Each draw is a random stream of its own, so every pass over the training data can bring lines
+    the model has not seen, in the dataset's family shares; no function of the validation or test
+    split appears (training functions may come back). The same for a seed and draw on any machine.
+    """
+    held_out = frozenset(function_of(example.line) for name in ("validation", "test") for example in dataset[name])
+    return generate(n, seed, progress=progress, exclude_functions=held_out, stream=f"fresh/{draw}")
 
 
 def _write(path: Path, seconds: float, examples: list[Example]) -> None:

@@ -81,20 +81,54 @@ class Answer(NamedTuple):
     problem: Problem
     prediction: str | None  # None for a malformed input
     confirmed: bool | None  # SymPy's verdict on the prediction; None for a malformed input
+    candidates: int = 1  # how many distinct candidates were decoded for it (beam and greedy)
+
+    @property
+    def status(self) -> str | None:
+        """`confirmed`, or `unconfirmed (...)` saying how many candidates were tried; None if malformed."""
+        if self.prediction is None:
+            return None
+        if self.confirmed:
+            return "confirmed"
+        if self.candidates == 1:
+            return "unconfirmed (SymPy rejects it)"
+        return f"unconfirmed (none of {self.candidates} candidates checks out)"
 
 
-def derive(decoder, problems: list[Problem], beam_width: int = 1) -> list[Answer]:
-    """Predict every well-formed problem in one batched pass and let SymPy check each answer."""
+DEFAULT_BEAM = 8
+
+
+def derive(decoder, problems: list[Problem], beam_width: int | None = None, verify: bool = True) -> list[Answer]:
+    """Predict every well-formed problem in one batched pass and let SymPy check each answer.
+
+    With `verify` (the default), a beam of `beam_width` hypotheses (default `DEFAULT_BEAM`) is
+    decoded, and the first that SymPy confirms, best first, is the answer; the greedy text is
+    the last candidate, and the answer when none is confirmed. Without it, the greedy text (or
+    the best of a beam of `beam_width`) is checked and returned either way.
+    """
+    if beam_width is None:
+        beam_width = DEFAULT_BEAM if verify else 1
     if beam_width < 1:
         raise LstmTutorialError(f"--beam must be at least 1, got {beam_width}")
     valid = [p for p in problems if p.line is not None]
     sources = [format_line(p.line.function, p.line.variable) for p in valid]
-    predictions = decoder.predict(sources, beam_width=beam_width) if valid else []
-    verdicts = sympy_equivalence(
-        [p.line.function for p in valid], [p.line.variable for p in valid], predictions
-    )
-    answers = dict(zip((p.number for p in valid), zip(predictions, verdicts)))
-    return [Answer(p, *answers.get(p.number, (None, None))) for p in problems]
+    if not valid:
+        answers = {}
+    elif verify:
+        answers = {p.number: _first_confirmed(p.line, texts) for p, texts in zip(valid, decoder.candidates(sources, beam_width))}
+    else:
+        predictions = decoder.predict(sources, beam_width=beam_width)
+        verdicts = sympy_equivalence([p.line.function for p in valid], [p.line.variable for p in valid], predictions)
+        answers = {p.number: (text, verdict, 1) for p, text, verdict in zip(valid, predictions, verdicts)}
+    return [Answer(p, *answers[p.number]) if p.number in answers else Answer(p, None, None) for p in problems]
+
+
+def _first_confirmed(line: Line, texts: list[str]) -> tuple[str, bool, int]:
+    """The first text SymPy confirms as the derivative, else the last one (the greedy text)."""
+    for text in texts:
+        if sympy_equivalence([line.function], [line.variable], [text])[0]:
+            return text, True, len(texts)
+    return texts[-1], False, len(texts)
 
 
 def score(answers: list[Answer]) -> dict | None:
@@ -106,4 +140,5 @@ def score(answers: list[Answer]) -> dict | None:
         "examples": len(scored),
         "exact_match": exact_match([a.prediction for a in scored], [a.problem.line.derivative for a in scored]),
         "sympy_equivalence": sum(a.confirmed for a in scored) / len(scored),
+        "unconfirmed": sum(not a.confirmed for a in scored) / len(scored),
     }

@@ -13,6 +13,10 @@ class ModelNotFoundError(LstmTutorialError):
     """A trained model file the command needs does not exist yet."""
 
 
+class DamagedModelError(LstmTutorialError):
+    """A trained model's file exists but is not what it should be (truncated, a pointer, bad JSON)."""
+
+
 class NotationError(LstmTutorialError):
     """A string is not in the derivative notation; the message says what is wrong and where."""
 

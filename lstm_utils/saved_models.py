@@ -5,10 +5,11 @@ vocabulary and decoding length; both are saved and loaded the same way.
 """
 
 import json
+import zipfile
 from pathlib import Path
 
 from . import config
-from .errors import ModelNotFoundError
+from .errors import DamagedModelError, ModelNotFoundError
 from .files import atomic_write_bytes
 
 
@@ -33,22 +34,63 @@ def save_model(model, settings: dict, name: str, models_dir: Path | None = None)
     return model_file, settings_file
 
 
-def load_model(name: str, models_dir: Path | None, kind: str, trained_by: str):
+def load_model(name: str, models_dir: Path | None, kind: str, trained_by: str, required: tuple[str, ...] = ()):
     """The model and its settings; a clear error naming the notebook `trained_by` when missing.
 
     Without `models_dir`, a model trained here (`models/`) comes first, then the committed one
     (downloaded once when the package is installed without a clone, as on Colab).
     """
     model_file, settings_file = _existing_model_files(name, models_dir, kind, trained_by)
+    settings = _read_settings(settings_file, required)
+    _check_archive(model_file)
     import keras
 
-    return keras.saving.load_model(model_file, compile=False), json.loads(settings_file.read_text())
+    try:
+        model = keras.saving.load_model(model_file, compile=False)
+    except Exception as error:  # noqa: BLE001 - Keras raises many kinds for a damaged archive.
+        raise DamagedModelError(f"{model_file} could not be loaded as a Keras model ({error}); {_RESTORE}") from None
+    return model, settings
 
 
-def load_settings(name: str, models_dir: Path | None, kind: str, trained_by: str) -> dict:
+def load_settings(name: str, models_dir: Path | None, kind: str, trained_by: str, required: tuple[str, ...] = ()) -> dict:
     """The settings `load_model` would return, read without loading the model."""
     _, settings_file = _existing_model_files(name, models_dir, kind, trained_by)
-    return json.loads(settings_file.read_text())
+    return _read_settings(settings_file, required)
+
+
+_RESTORE = "restore it (git checkout -- models/) or train the model again"
+_LFS_POINTER = b"version https://git-lfs"
+
+
+def _check_archive(model_file: Path) -> None:
+    """A `.keras` file is a zip archive; say plainly when it is an LFS pointer or cut short."""
+    with open(model_file, "rb") as handle:
+        start = handle.read(len(_LFS_POINTER))
+    if start == _LFS_POINTER:
+        raise DamagedModelError(f"{model_file} is a Git LFS pointer, not the model: run `git lfs pull`")
+    if not zipfile.is_zipfile(model_file):
+        raise DamagedModelError(f"{model_file} is not a .keras archive (truncated or damaged); {_RESTORE}")
+    try:
+        with zipfile.ZipFile(model_file) as archive:
+            damaged = archive.testzip()
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        raise DamagedModelError(f"{model_file} is not a readable .keras archive ({error}); {_RESTORE}") from None
+    if damaged is not None:
+        raise DamagedModelError(f"{model_file} is damaged: its part {damaged} fails its checksum; {_RESTORE}")
+
+
+def _read_settings(settings_file: Path, required: tuple[str, ...]) -> dict:
+    """The settings as a dict holding every `required` key, or an error that says what is wrong."""
+    try:
+        settings = json.loads(settings_file.read_bytes())
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise DamagedModelError(f"the vocabulary {settings_file} is not valid JSON ({error}); {_RESTORE}") from None
+    if not isinstance(settings, dict):
+        raise DamagedModelError(f"the vocabulary {settings_file} is not a JSON object; {_RESTORE}")
+    missing = [key for key in required if key not in settings]
+    if missing:
+        raise DamagedModelError(f"the vocabulary {settings_file} lacks {', '.join(missing)}; {_RESTORE}")
+    return settings
 
 
 def _existing_model_files(name: str, models_dir: Path | None, kind: str, trained_by: str) -> tuple[Path, Path]:

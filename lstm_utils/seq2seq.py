@@ -288,12 +288,17 @@ class Seq2SeqDecoder:
         return (texts, *extras) if extras else texts
 
     def beam_search(
-        self, source_ids: np.ndarray, beam_width: int = 4, return_scores: bool = False
+        self,
+        source_ids: np.ndarray,
+        beam_width: int = 4,
+        return_scores: bool = False,
+        return_all: bool = False,
     ):
         """The highest-scoring sequence among `beam_width` hypotheses kept at every step.
 
         Scores are summed log-probabilities; a finished hypothesis keeps its score unchanged.
-        With `return_scores`, also the winning score of each text.
+        With `return_scores`, also the winning score of each text. With `return_all`, every
+        source gets the list of its distinct final hypotheses, best first, instead of one text.
         """
         import tensorflow as tf
 
@@ -344,6 +349,12 @@ class Seq2SeqDecoder:
             tokens = token.ravel()
             if finished.all():
                 break
+        if return_all:
+            ranked = np.argsort(-scores, axis=1, kind="stable")
+            return [
+                list(dict.fromkeys(self.vocabulary.decode(history[b, j]) for j in ranked[b] if np.isfinite(scores[b, j])))
+                for b in range(batch)
+            ]
         best = np.argmax(scores, axis=1)
         texts = [self.vocabulary.decode(row) for row in history[np.arange(batch), best]]
         return (texts, scores[np.arange(batch), best]) if return_scores else texts
@@ -365,6 +376,19 @@ class Seq2SeqDecoder:
             for i, text in zip(chunk, texts):
                 predictions[i] = text
         return predictions
+
+    def candidates(self, sources: list[str], beam_width: int, batch_size: int = 512) -> list[list[str]]:
+        """Each source's distinct beam hypotheses, best first, then the greedy text if it is not
+        among them: what `derive` lets SymPy check, in that order."""
+        beams = [[] for _ in sources]
+        order = np.argsort([len(s) for s in sources], kind="stable")
+        for begin in range(0, len(sources), batch_size):
+            chunk = order[begin : begin + batch_size]
+            source_ids = self.encode_sources([sources[i] for i in chunk])
+            for i, hypotheses in zip(chunk, self.beam_search(source_ids, beam_width, return_all=True)):
+                beams[i] = hypotheses
+        greedy = self.predict(sources, batch_size=batch_size)
+        return [hypotheses + [text] if text not in hypotheses else hypotheses for hypotheses, text in zip(beams, greedy)]
 
 
 def greedy_exact_match_callback(vocabulary, sources, targets, max_length: int = 40):
@@ -394,12 +418,13 @@ def save_seq2seq(model, vocabulary: TokenVocabulary, max_length: int, models_dir
 
 
 _SAVED = (MODEL_NAME, "derivative", "05_derivative_models.ipynb")
+_SETTINGS = ("tokens", "max_length", "mode")
 
 
 def load_seq2seq(models_dir: Path | None = None) -> Seq2SeqDecoder:
     """The saved derivative model, ready to decode; a clear error when it is missing."""
     name, kind, trained_by = _SAVED
-    model, settings = load_model(name, models_dir, kind, trained_by)
+    model, settings = load_model(name, models_dir, kind, trained_by, _SETTINGS)
     return Seq2SeqDecoder(
         model, TokenVocabulary(settings["tokens"]), settings["max_length"]
     )
@@ -408,4 +433,4 @@ def load_seq2seq(models_dir: Path | None = None) -> Seq2SeqDecoder:
 def saved_seq2seq_mode(models_dir: Path | None = None) -> str:
     """`"full"` or `"smoke"`: the mode of the run that saved the model `load_seq2seq` would load."""
     name, kind, trained_by = _SAVED
-    return load_settings(name, models_dir, kind, trained_by)["mode"]
+    return load_settings(name, models_dir, kind, trained_by, _SETTINGS)["mode"]

@@ -1,6 +1,7 @@
 """The `python -m lstm_utils` command line, run as a user would run it."""
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -81,22 +82,118 @@ def test_missing_model_is_one_clear_line(tmp_path):
     assert "Traceback" not in result.stderr and result.stdout == ""
 
 
-def test_text_without_words_is_rejected(models_dir):
+def test_text_without_words_is_refused_alone(models_dir):
     result = run_cli("sentiment", "--models-dir", str(models_dir), "?!")
-    assert result.returncode == 1
-    assert "No words to classify" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 3 and result.stdout == "\n"
+    assert result.stderr == "text 1: no words to classify in '?!'\n"
 
 
-def test_text_of_unknown_words_only_is_rejected(models_dir):
-    result = run_cli("sentiment", "--models-dir", str(models_dir), "zyzzyva quux")
-    assert result.returncode == 1 and result.stdout == ""
-    assert result.stderr.count("\n") == 1 and "None of the words in 'zyzzyva quux'" in result.stderr
+def test_text_of_unknown_words_only_is_refused_and_the_others_answered(models_dir):
+    result = run_cli("sentiment", "--models-dir", str(models_dir), "a great film", "zyzzyva quux", "bad")
+    assert result.returncode == 3
+    first, refused, last = result.stdout.split("\n")[:3]
+    assert first.endswith(" a great film") and refused == "" and last.endswith(" bad")
+    assert result.stderr.count("\n") == 1 and "text 2: none of the words in 'zyzzyva quux'" in result.stderr
 
 
-def test_a_megabyte_of_text_is_rejected_with_the_limit(models_dir):
+def test_a_megabyte_of_text_is_refused_with_the_limit(models_dir):
     result = run_cli("sentiment", "--models-dir", str(models_dir), "-", stdin="a great film " * 80_000)
-    assert result.returncode == 1 and result.stdout == ""
+    assert result.returncode == 3 and result.stdout == "\n"
     assert result.stderr.count("\n") == 1 and "1,040,000 characters; the limit is 100,000" in result.stderr
+
+
+def test_a_file_of_a_thousand_texts_with_bad_lines_among_them(models_dir, tmp_path):
+    texts = ["a great film", "a bad film"] * 500
+    texts[10], texts[500], texts[700] = "zyzzyva", "", "?!"
+    inputs, out = tmp_path / "reviews.txt", tmp_path / "results.txt"
+    inputs.write_text("\n".join(texts) + "\n")
+    result = run_cli("sentiment", "--models-dir", str(models_dir), "--file", str(inputs), "--out", str(out))
+    assert result.returncode == 3, result.stderr
+    lines = out.read_text().split("\n")[:-1]
+    assert len(lines) == 1000
+    assert [i for i, line in enumerate(lines) if not line] == [10, 500, 700]
+    assert all(re.fullmatch(r"(positive|negative) [01]\.\d{4}", line) for line in lines if line)
+    refusals = [line for line in result.stderr.splitlines() if line.startswith("line ")]
+    assert [line.split(":")[0] for line in refusals] == ["line 11", "line 501", "line 701"]
+    assert "Classifying" in result.stderr  # The progress bar for a long batch.
+
+
+def test_a_labelled_tsv_prints_the_accuracy_and_json_has_null_for_a_refused_text(models_dir, tmp_path):
+    inputs = tmp_path / "labelled.tsv"
+    inputs.write_text("label\ttext\n1\ta great film\n0\ta bad film\n1\tzyzzyva\n\tgreat\n")
+    result = run_cli("sentiment", "--models-dir", str(models_dir), "--file", str(inputs), "--json")
+    assert result.returncode == 3, result.stderr
+    output, accuracy = result.stdout.rsplit("]", 1)
+    records = json.loads(output + "]")
+    assert [r and r["text"] for r in records] == ["a great film", "a bad film", None, "great"]
+    # Two answered texts have labels: the unlabelled and the refused one are not scored.
+    assert re.fullmatch(r"\naccuracy (0|0\.5|1)\.?\d* on 2 labelled texts\n", accuracy)
+    assert "row 3: none of the words" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("text\tlabel\ngood\tmaybe\n", "line 2: a label is 0, 1 or empty, found 'maybe'"),
+        ("review\tlabel\ngood\t1\n", "one of them 'text'"),
+        ("text\tlabel\ngood\n", "line 2: 1 columns, the header has 2"),
+    ],
+)
+def test_a_malformed_tsv_is_one_line(models_dir, tmp_path, content, message):
+    inputs = tmp_path / "bad.tsv"
+    inputs.write_text(content)
+    result = run_cli("sentiment", "--models-dir", str(models_dir), "--file", str(inputs))
+    assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_texts_and_a_file_together_are_a_usage_error(models_dir, tmp_path):
+    result = run_cli("sentiment", "--models-dir", str(models_dir), "--file", str(tmp_path / "x.txt"), "good")
+    assert result.returncode == 2 and "either texts" in result.stderr
+    assert run_cli("sentiment", "--models-dir", str(models_dir)).returncode == 2
+
+
+def _damaged_copy(source, folder, name, damage):
+    """A copy of a saved model's two files with one of them damaged by `damage`."""
+    import shutil
+
+    folder.mkdir()
+    for path in source.iterdir():
+        shutil.copy(path, folder / path.name)
+    damage(folder / f"{name}.keras", folder / f"{name}_vocabulary.json")
+    return folder
+
+
+DAMAGES = {
+    "truncated": (lambda model, vocabulary: model.write_bytes(model.read_bytes()[:1000]), "is not a .keras archive"),
+    "lfs_pointer": (
+        lambda model, vocabulary: model.write_text("version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 2900000\n"),
+        "a Git LFS pointer, not the model: run `git lfs pull`",
+    ),
+    "bad_json": (lambda model, vocabulary: vocabulary.write_text('{"tokens": ['), "is not valid JSON"),
+    "missing_key": (lambda model, vocabulary: vocabulary.write_text("{}"), "lacks"),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_a_damaged_sentiment_model_is_one_clear_line_and_nothing_is_written(models_dir, tmp_path, damage):
+    change, message = DAMAGES[damage]
+    folder = _damaged_copy(models_dir, tmp_path / "models", "imdb_lstm", change)
+    out = tmp_path / "results.txt"
+    result = run_cli("sentiment", "--models-dir", str(folder), "--out", str(out), "a great film")
+    assert result.returncode == 1 and message in result.stderr, result.stderr
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_a_damaged_derivative_model_is_one_clear_line_and_nothing_is_written(derivative_models_dir, tmp_path, damage):
+    change, message = DAMAGES[damage]
+    folder = _damaged_copy(derivative_models_dir, tmp_path / "models", "derivative_seq2seq", change)
+    out = tmp_path / "predictions.txt"
+    result = run_cli("derive", "--models-dir", str(folder), "--out", str(out), "3x^2")
+    assert result.returncode == 1 and message in result.stderr, result.stderr
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    assert not out.exists()
 
 
 def test_help_and_usage_errors():
@@ -124,9 +221,18 @@ def derivative_models_dir(tmp_path_factory):
 def test_derive_prints_a_prediction_and_the_sympy_verdict(derivative_models_dir):
     result = run_cli("derive", "--models-dir", str(derivative_models_dir), "4cos^2(9x^3)", "--var", "x")
     assert result.returncode == 0, result.stderr
-    (line,) = result.stdout.splitlines()
+    line, summary = result.stdout.splitlines()
     assert line.startswith("d(4cos^2(9x^3))/dx=")
-    assert line.endswith(("[SymPy confirms]", "[SymPy: wrong]"))
+    # An untrained model: whichever it is, the answer says whether SymPy confirmed it.
+    assert re.search(r"\[(confirmed|unconfirmed \(none of \d+ candidates checks out\))\]$", line), line
+    assert re.fullmatch(r"confirmed by SymPy: [01] of 1; unconfirmed: [01]", summary)
+
+
+def test_derive_no_verify_decodes_plainly_and_still_says_what_sympy_thinks(derivative_models_dir):
+    result = run_cli("derive", "--models-dir", str(derivative_models_dir), "--no-verify", "4cos^2(9x^3)")
+    assert result.returncode == 0, result.stderr
+    (line,) = result.stdout.splitlines()
+    assert line.endswith(("[confirmed]", "[unconfirmed (SymPy rejects it)]")), line
 
 
 def test_derive_file_writes_one_line_per_input_and_reports_malformed_lines(derivative_models_dir, tmp_path):

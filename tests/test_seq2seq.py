@@ -171,6 +171,16 @@ def test_beam_of_one_is_greedy(decoder):
     )
 
 
+def test_candidates_are_the_distinct_beam_hypotheses_best_first_then_greedy(decoder):
+    sources = ["d(3t^4+t)/dt", "d(-3cos(5u))/du", "d(5exp^(2k))/dk"]
+    candidates = decoder.candidates(sources, beam_width=4, batch_size=2)
+    best = decoder.predict(sources, beam_width=4)
+    greedy = decoder.predict(sources)
+    for texts, first, plain in zip(candidates, best, greedy):
+        assert texts[0] == first and plain in texts
+        assert len(texts) == len(set(texts)) and 1 <= len(texts) <= 5
+
+
 def test_predict_keeps_the_input_order(decoder):
     sources = ["d(5exp^(2k))/dk", "d(t)/dt", "d(-3cos(5u))/du"]
     one_by_one = [decoder.predict([s])[0] for s in sources]
