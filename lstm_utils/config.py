@@ -12,6 +12,7 @@ SMOKE_ENV_VAR = "LSTM_TUTORIAL_SMOKE"
 CACHE_ENV_VAR = "LSTM_TUTORIAL_CACHE"
 OUTPUT_ENV_VAR = "LSTM_TUTORIAL_OUTPUT"
 FRESH_ENV_VAR = "LSTM_TUTORIAL_FRESH"
+TRAIN_ENV_VAR = "LSTM_TUTORIAL_TRAIN"
 STRATEGY_ENV_VAR = "LSTM_TUTORIAL_STRATEGY"
 CPU_DEVICES_ENV_VAR = "LSTM_TUTORIAL_CPU_DEVICES"
 MIXED_PRECISION_ENV_VAR = "LSTM_TUTORIAL_MIXED_PRECISION"
@@ -34,6 +35,11 @@ def is_smoke_mode() -> bool:
 def is_fresh_run() -> bool:
     """True when `LSTM_TUTORIAL_FRESH` asks to train from scratch, ignoring checkpoints and finished runs."""
     return _flag(FRESH_ENV_VAR)
+
+
+def is_training_asked() -> bool:
+    """`LSTM_TUTORIAL_TRAIN=1`: train models even where committed ones match the settings."""
+    return _flag(TRAIN_ENV_VAR)
 
 
 def is_mixed_precision_asked() -> bool:

@@ -66,6 +66,28 @@ def fresh_training_examples(dataset: dict, n: int, seed: int, draw: int, progres
     return generate(n, seed, progress=progress, exclude_functions=held_out, stream=f"fresh/{draw}")
 
 
+def training_passes(n: int, seed: int, passes: int, progress: bool = True) -> list[list[Example]]:
+    """What each pass over the training data reads: the training split of `load_dataset(n, seed)`,
+    then `passes - 1` fresh draws of as many lines (`fresh_training_examples`, draws 1, 2, ...).
+
+    Each draw is generated once and cached beside the dataset, so a resumed or repeated run
+    reads it back instead of generating it again.
+    """
+    dataset = load_dataset(n, seed, progress=progress)
+    size = len(dataset["train"])
+    result = [dataset["train"]]
+    for draw in range(1, passes):
+        path = cache_path(n, seed).with_name(f"{cache_path(n, seed).stem}_fresh{draw}.tsv")
+        if path.is_file():
+            _, examples = _read(path, size)
+        else:
+            started = time.perf_counter()
+            examples = fresh_training_examples(dataset, size, seed, draw, progress=progress)
+            _write(path, time.perf_counter() - started, examples)
+        result.append(examples)
+    return result
+
+
 def _write(path: Path, seconds: float, examples: list[Example]) -> None:
     rows = [f"# seconds\t{seconds:.3f}"] + [f"{e.line}\t{e.family}" for e in examples]
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,7 @@ The sentiment model needs its vocabulary and padding settings, the derivative mo
 vocabulary and decoding length; both are saved and loaded the same way.
 """
 
+import hashlib
 import json
 import zipfile
 from pathlib import Path
@@ -104,6 +105,25 @@ def _existing_model_files(name: str, models_dir: Path | None, kind: str, trained
             f"notebooks/{trained_by} in full mode (the default)."
         )
     return model_file, settings_file
+
+
+def settings_fingerprint(settings) -> str:
+    """A hash of the settings that decide what a training run produces (a notebook's `CONFIG` part)."""
+    return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def committed_model(name: str, fingerprint: str):
+    """The committed full-mode model `name` and its settings, when they were trained with the
+    settings of `fingerprint`; None when there is none, it was trained otherwise, or
+    `LSTM_TUTORIAL_TRAIN=1` asks for training. Never in smoke mode, which trains tiny models."""
+    if config.is_smoke_mode() or config.is_training_asked():
+        return None
+    model_file, settings_file = model_files(name, config.REPOSITORY_ROOT / "models")
+    if not (model_file.is_file() and settings_file.is_file()):
+        return None
+    if _read_settings(settings_file, ()).get("fingerprint") != fingerprint:
+        return None
+    return load_model(name, model_file.parent, name, "the notebook that trains it", ("fingerprint", "run"))
 
 
 def committed_models_dir(name: str) -> Path:

@@ -120,6 +120,38 @@ def seq2seq_dataset(
     )
 
 
+def seq2seq_passes_dataset(vocabulary, passes, batch_size: int, seed: int = 0):
+    """Teacher-forcing batches as `seq2seq_dataset` makes them, pass `k` over `passes[k]`.
+
+    `passes` is a list of equally long lists of `(source, target)` pairs, such as the training
+    split followed by fresh draws of generated lines: epoch `k` trains on `passes[k % len(passes)]`,
+    so that no line comes back before every pass has been used.
+    """
+    import tensorflow as tf
+
+    from .training import pass_batches_dataset
+
+    def pass_data(pass_number):
+        pairs = passes[pass_number % len(passes)]
+        source_ids = [vocabulary.encode(s) for s, _ in pairs]
+        target_ids = [vocabulary.encode(t) for _, t in pairs]
+        lengths = np.array([max(len(s), len(t) + 1) for s, t in zip(source_ids, target_ids)])
+
+        def make_batch(batch):
+            encoder_in, decoder_in, decoder_out = _teacher_forcing_batch(
+                vocabulary, [source_ids[i] for i in batch], [target_ids[i] for i in batch]
+            )
+            return (encoder_in, decoder_in), decoder_out
+
+        return lengths, make_batch
+
+    sizes = {len(pairs) for pairs in passes}
+    if len(sizes) != 1:
+        raise ValueError(f"every pass needs as many lines; got {sorted(sizes)}")
+    matrix = tf.TensorSpec(shape=(None, None), dtype=tf.int32)
+    return pass_batches_dataset(pass_data, sizes.pop(), batch_size, ((matrix, matrix), matrix), seed)
+
+
 def build_seq2seq(
     vocabulary_size,
     embedding_dim=64,

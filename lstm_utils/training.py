@@ -77,6 +77,37 @@ def batches_dataset(
     return dataset
 
 
+def pass_batches_dataset(
+    pass_data,
+    examples_per_pass: int,
+    batch_size: int,
+    output_signature,
+    seed: int = 0,
+) -> tf.data.Dataset:
+    """Like `batches_dataset`, but every pass over the data may bring other examples.
+
+    `pass_data(k)` gives pass `k`'s example lengths (`examples_per_pass` of them) and its
+    `make_batch`; batches are bucketed by length and shuffled with `seed` and the pass number.
+    `fit_resumable` numbers the passes by epoch, so epoch `k` always reads pass `k`'s examples,
+    after a restart too.
+    """
+    order = BatchOrder(seed, shuffle=True)
+
+    def generate():
+        pass_number = order.next_pass
+        lengths, make_batch = pass_data(pass_number)
+        if len(lengths) != examples_per_pass:
+            raise ValueError(f"pass {pass_number} has {len(lengths)} examples, not {examples_per_pass}")
+        for batch in bucket_by_length(lengths, batch_size, order.take_seed()):
+            yield make_batch(batch)
+
+    dataset = tf.data.Dataset.from_generator(generate, output_signature=output_signature)
+    batches = -(-examples_per_pass // batch_size)
+    dataset = dataset.apply(tf.data.experimental.assert_cardinality(batches)).prefetch(2)
+    dataset.batch_order = order
+    return dataset
+
+
 def array_dataset(
     inputs: np.ndarray, labels: np.ndarray, batch_size: int, shuffle: bool = True, seed: int = 0
 ) -> tf.data.Dataset:

@@ -314,3 +314,17 @@ def test_cli_errors_are_one_line(tmp_path, arguments, message):
 def test_cli_help_and_usage():
     assert run_cli("--help").returncode == 0
     assert run_cli("--n", "5").returncode == 2  # --out is required
+
+
+def test_training_passes_are_the_split_then_cached_fresh_draws(monkeypatch):
+    from lstm_utils import derivative_dataset
+
+    passes = derivative_dataset.training_passes(400, seed=3, passes=3, progress=False)
+    dataset = derivative_dataset.load_dataset(400, seed=3, progress=False)
+    assert passes[0] == dataset["train"] and len(passes) == 3
+    assert all(len(draw) == len(dataset["train"]) for draw in passes)
+    held_out = {function_of(e.line) for name in ("validation", "test") for e in dataset[name]}
+    assert not {function_of(e.line) for draw in passes[1:] for e in draw} & held_out
+    # A second call reads the draws back instead of generating them again.
+    monkeypatch.setattr(derivative_dataset, "fresh_training_examples", lambda *a, **k: pytest.fail("generated again"))
+    assert derivative_dataset.training_passes(400, seed=3, passes=3, progress=False) == passes

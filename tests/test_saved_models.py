@@ -77,3 +77,26 @@ def test_the_committed_derivative_model_is_full_mode_and_small():
     files = model_files("derivative_seq2seq", config.REPOSITORY_ROOT / "models")
     assert saved_seq2seq_mode(config.REPOSITORY_ROOT / "models") == "full"
     assert sum(path.stat().st_size for path in files) <= 25 * 2**20
+
+
+def test_a_committed_model_is_used_only_when_its_settings_match(monkeypatch, tmp_path):
+    from lstm_utils.saved_models import committed_model, save_model, settings_fingerprint
+
+    monkeypatch.setattr(config, "REPOSITORY_ROOT", tmp_path)
+    monkeypatch.delenv(config.SMOKE_ENV_VAR, raising=False)
+    monkeypatch.delenv(config.TRAIN_ENV_VAR, raising=False)
+    settings = {"units": 8, "epochs": 3}
+    fingerprint = settings_fingerprint(settings)
+    assert fingerprint == settings_fingerprint({"epochs": 3, "units": 8}) != settings_fingerprint({"units": 9, "epochs": 3})
+    assert committed_model("tiny", fingerprint) is None  # Nothing committed yet.
+    inputs = keras.Input(shape=(2,))
+    model = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+    save_model(model, {"fingerprint": fingerprint, "run": {"epochs_run": 3}}, "tiny", tmp_path / "models")
+    loaded, saved = committed_model("tiny", fingerprint)
+    assert saved["run"] == {"epochs_run": 3} and loaded.count_params() == model.count_params()
+    assert committed_model("tiny", settings_fingerprint({"units": 9, "epochs": 3})) is None
+    monkeypatch.setenv(config.TRAIN_ENV_VAR, "1")
+    assert committed_model("tiny", fingerprint) is None  # Asked to train: the committed one is ignored.
+    monkeypatch.delenv(config.TRAIN_ENV_VAR)
+    monkeypatch.setenv(config.SMOKE_ENV_VAR, "1")
+    assert committed_model("tiny", fingerprint) is None  # Smoke mode trains its own tiny models.

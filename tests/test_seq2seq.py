@@ -204,3 +204,27 @@ def test_missing_model_is_a_clear_error(tmp_path):
         load_seq2seq(tmp_path)
     with pytest.raises(ModelNotFoundError, match="notebooks/05"):
         saved_seq2seq_mode(tmp_path)
+
+
+def test_each_pass_of_a_passes_dataset_reads_its_own_lines_after_a_restart_too():
+    from lstm_utils.seq2seq import seq2seq_passes_dataset
+
+    vocabulary = TokenVocabulary.for_notation()
+    passes = [
+        [("d(3x)/dx", "3"), ("d(x^2)/dx", "2x"), ("d(5x)/dx", "5")],
+        [("d(7y)/dy", "7"), ("d(y^3)/dy", "3y^2"), ("d(2y)/dy", "2")],
+    ]
+
+    def targets_of_pass(dataset):
+        return sorted(vocabulary.decode(row) for _, out in dataset for row in out.numpy())
+
+    dataset = seq2seq_passes_dataset(vocabulary, passes, batch_size=2, seed=3)
+    assert len(dataset) == 2
+    first, second, third = (targets_of_pass(dataset) for _ in range(3))
+    assert first == sorted(t for _, t in passes[0]) and second == sorted(t for _, t in passes[1])
+    assert third == first  # Back to the first pass once every pass has been used.
+    resumed = seq2seq_passes_dataset(vocabulary, passes, batch_size=2, seed=3)
+    resumed.batch_order.start_at(1)
+    assert targets_of_pass(resumed) == second
+    with pytest.raises(ValueError, match="as many lines"):
+        seq2seq_passes_dataset(vocabulary, [passes[0], passes[1][:2]], batch_size=2)
