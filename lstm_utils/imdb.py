@@ -48,6 +48,7 @@ class RawSplit:
     texts: list[str]
     labels: np.ndarray  # 0 = negative, 1 = positive
     ratings: np.ndarray  # the 1-10 star rating in each file name
+    ids: np.ndarray  # the id in each file name; reviews of one film have neighbouring ids
 
 
 # --------------------------------------------------------------------------- finding the data
@@ -209,13 +210,16 @@ def read_imdb_reviews(
 
     result = {}
     for split in SPLITS:
-        texts, labels, ratings = [], [], []
+        texts, labels, ratings, ids = [], [], [], []
         for label_value, label in enumerate(CLASSES):
-            for _, rating, text in sorted(found[split, label]):
+            for review_id, rating, text in sorted(found[split, label]):
                 texts.append(text)
                 labels.append(label_value)
                 ratings.append(rating)
-        result[split] = RawSplit(texts, np.array(labels, np.int32), np.array(ratings, np.int32))
+                ids.append(review_id)
+        result[split] = RawSplit(
+            texts, np.array(labels, np.int32), np.array(ratings, np.int32), np.array(ids, np.int32)
+        )
     return result
 
 
@@ -334,11 +338,51 @@ def load_imdb(
 
 def subsample(x: np.ndarray, y: np.ndarray, size: int, seed: int = 0):
     """A class-balanced random subset of `size` examples (used by smoke mode)."""
+    chosen = subsample_indices(y, size, seed)
+    return x[chosen], y[chosen]
+
+
+def subsample_indices(y: np.ndarray, size: int, seed: int = 0) -> np.ndarray:
+    """The indices `subsample` keeps, in order: all of them when `size` covers the data."""
     if size >= len(y):
-        return x, y
+        return np.arange(len(y))
     rng = np.random.default_rng(seed)
     chosen = np.concatenate(
         [rng.choice(np.flatnonzero(y == label), size // 2, replace=False) for label in (0, 1)]
     )
     chosen.sort()
-    return x[chosen], y[chosen]
+    return chosen
+
+
+# Reviews of one film have neighbouring ids within a class (up to 30 of them), so blocks this
+# long keep nearly every film on one side of a split.
+ID_BLOCK = 250
+
+
+def split_by_id_blocks(
+    ids: np.ndarray, labels: np.ndarray, validation_fraction: float, seed: int = 0, block: int = ID_BLOCK
+) -> tuple[np.ndarray, np.ndarray]:
+    """Training and validation indices that keep the films of the validation reviews out of training.
+
+    Within each class, reviews are grouped in blocks of `block` consecutive ids (`id // block`),
+    and whole blocks, chosen at random with `seed`, go to validation until it holds
+    `validation_fraction` of the class. A random split would put reviews of the same film, with
+    its title, actors and plot, on both sides, and the validation score would flatter a model that
+    memorises names. Both index arrays are sorted.
+    """
+    rng = np.random.default_rng(seed)
+    validation = []
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        blocks = ids[members] // block
+        order = rng.permutation(np.unique(blocks))
+        wanted, taken = round(validation_fraction * len(members)), 0
+        for chosen in order:
+            if taken >= wanted:
+                break
+            in_block = members[blocks == chosen]
+            validation.append(in_block)
+            taken += len(in_block)
+    validation = np.sort(np.concatenate(validation)) if validation else np.array([], dtype=np.int64)
+    training = np.setdiff1d(np.arange(len(labels)), validation)
+    return training, validation

@@ -117,6 +117,7 @@ def metrics_of(folder):
     return {
         name: {"losses": [*run["history"]["loss"], *run["history"]["val_loss"]], "test_accuracy": run["test"]["accuracy"]}
         for name, run in models.items()
+        if "history" in run  # The bag-of-words baseline trains no network.
     }
 
 

@@ -180,3 +180,57 @@ def test_subsample_is_balanced_and_reproducible():
     x_small, y_small = imdb.subsample(x, y, 20, seed=3)
     assert len(x_small) == 20 and y_small.sum() == 10
     assert [s for s in x_small] == [s for s in imdb.subsample(x, y, 20, seed=3)[0]]
+
+
+def test_each_review_keeps_the_id_of_its_file_in_the_order_of_the_sequences(tiny_archive):
+    raw = imdb.read_imdb_reviews(tiny_archive, reviews_per_class=3)
+    assert raw["train"].ids.tolist() == [0, 1, 2, 0, 1, 2]
+    assert len(raw["test"].ids) == len(raw["test"].texts)
+
+
+def films(per_class: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Ids, labels and film numbers laid out as in the archive: a film's reviews have neighbouring ids."""
+    rng = np.random.default_rng(seed)
+    ids, labels, film_of = [], [], []
+    film = 0
+    for label in (0, 1):
+        review_id = 0
+        while review_id < per_class:
+            size = min(int(rng.integers(1, 31)), per_class - review_id)
+            ids += range(review_id, review_id + size)
+            labels += [label] * size
+            film_of += [film] * size
+            review_id += size
+            film += 1
+    return np.array(ids), np.array(labels), np.array(film_of)
+
+
+def seen_in_training(film_of, training, validation) -> float:
+    """The share of validation reviews whose film has a review in training too."""
+    return float(np.isin(film_of[validation], film_of[training]).mean())
+
+
+def test_a_split_by_id_blocks_keeps_nearly_every_film_on_one_side():
+    ids, labels, film_of = films(12_500, seed=0)
+    training, validation = imdb.split_by_id_blocks(ids, labels, 0.1, seed=42)
+    assert sorted(np.concatenate([training, validation]).tolist()) == list(range(len(ids)))
+    for label in (0, 1):
+        share = np.mean(labels[validation] == label) * len(validation) / np.sum(labels == label)
+        assert share == pytest.approx(0.1, abs=0.01)
+    # Only the films cut by a block's edge have reviews on both sides.
+    assert seen_in_training(film_of, training, validation) < 0.1
+    # A random split of the same size puts nearly every validation review's film in training too.
+    random_validation = np.sort(np.random.default_rng(0).choice(len(ids), len(validation), replace=False))
+    random_training = np.setdiff1d(np.arange(len(ids)), random_validation)
+    assert seen_in_training(film_of, random_training, random_validation) > 0.8
+    again = imdb.split_by_id_blocks(ids, labels, 0.1, seed=42)
+    assert all(np.array_equal(a, b) for a, b in zip(again, (training, validation)))
+    other = imdb.split_by_id_blocks(ids, labels, 0.1, seed=7)
+    assert not np.array_equal(other[1], validation)
+
+
+def test_subsample_indices_are_class_balanced_and_sorted():
+    labels = np.array([0] * 50 + [1] * 50)
+    chosen = imdb.subsample_indices(labels, 20, seed=1)
+    assert len(chosen) == 20 and np.all(np.diff(chosen) > 0) and labels[chosen].sum() == 10
+    assert np.array_equal(imdb.subsample_indices(labels, 500), np.arange(100))
