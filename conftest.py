@@ -20,9 +20,15 @@ CHECK_MARKER = "# NBVAL_CHECK_OUTPUT"
 os.environ.setdefault("LSTM_TUTORIAL_SMOKE", "1")
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: runs notebooks, benchmarks or training scripts (`pytest -m 'not slow'` skips them)")
+
+
 def pytest_collection_modifyitems(config, items):
     expected = json.loads(EXPECTED_OUTPUTS.read_text())
     for item in items:
+        if str(item.fspath).endswith(".ipynb"):
+            item.add_marker(pytest.mark.slow)  # Every notebook cell under nbval.
         cell = getattr(item, "cell", None)
         if cell is None or not cell.source.lstrip().startswith(CHECK_MARKER):
             continue

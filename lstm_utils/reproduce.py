@@ -25,6 +25,7 @@ FULL_BENCHMARKS = [
     ["cost_growth.py"],
     ["imdb_levers.py"],
     ["derivative_levers.py"],
+    ["derivative_recipe.py"],
     ["two_variable_levers.py"],
     ["two_variable_practice.py"],
     ["training_speed.py"],
@@ -33,6 +34,7 @@ FULL_BENCHMARKS = [
 SMOKE_BENCHMARKS = [
     ["cost_growth.py"],
     ["imdb_levers.py"],
+    ["derivative_recipe.py"],
     ["two_variable_levers.py"],
     ["two_variable_practice.py"],
     ["training_speed.py", "--only", "published_a", "ours_imdb", "ours_imdb_maxlen_200"],

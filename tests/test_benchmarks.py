@@ -15,7 +15,10 @@ from lstm_utils.results import hardware_info
 # Read before the isolated environment of conftest.py hides it from the tests.
 DATA = os.environ.get(config.DATA_ENV_VAR)
 SCRIPT = config.REPOSITORY_ROOT / "benchmarks" / "training_speed.py"
-pytestmark = pytest.mark.skipif(not DATA, reason=f"{config.DATA_ENV_VAR} is not set: the benchmark reads IMDB")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not DATA, reason=f"{config.DATA_ENV_VAR} is not set: the benchmark reads IMDB"),
+]
 
 
 def run_benchmark(*arguments, script=SCRIPT):
@@ -140,3 +143,24 @@ def test_the_two_variable_practice_benchmark_fine_tunes_the_committed_model_on_u
     # The fine-tuned model is kept in the scratch folder, never over the committed one.
     assert (config.REPOSITORY_ROOT / fine_tuned["saved_to"]).is_file()
     assert not fine_tuned["saved_to"].startswith("models")
+
+
+def test_the_derivative_recipe_benchmark_trains_every_variant_and_scores_it_on_validation():
+    script = config.REPOSITORY_ROOT / "benchmarks" / "derivative_recipe.py"
+    result = run_benchmark(script=script)
+    assert result.returncode == 0, result.stderr[-2000:]
+    record = json.loads((config.results_dir() / "derivative_recipe_cpu.json").read_text())
+    assert record["mode"] == "smoke"
+    variants = record["variants"]
+    assert list(variants) == ["repeated_256", "fresh_256", "fresh_512", "fresh_512_warmup_cosine"]
+    lines = record["config"]["lines_per_variant"]
+    for name, variant in variants.items():
+        # As many lines each (the repeated eighth, repeated 8 times, may fall a few short).
+        assert lines - record["config"]["repeats"] < variant["lines"] <= lines
+        assert 0 <= variant["validation_exact_match"] <= 1
+        families = variant["validation_exact_match_by_family"]
+        assert sum(f["examples"] for f in families.values()) == variant["validation_examples"]
+        assert "test" not in json.dumps(variant)  # Recipes are compared on validation only.
+    # The repeated variant sees an eighth of the lines 8 times; the fresh ones nearly all once.
+    assert variants["repeated_256"]["distinct_lines"] == variants["repeated_256"]["lines"] // record["config"]["repeats"]
+    assert variants["fresh_256"]["distinct_lines"] > 0.99 * lines

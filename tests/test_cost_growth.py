@@ -13,6 +13,7 @@ from lstm_utils import config
 SCRIPT = config.REPOSITORY_ROOT / "benchmarks" / "cost_growth.py"
 
 
+@pytest.mark.slow
 def test_the_tiny_sweep_times_every_point_and_fits_both_growths():
     result = subprocess.run(
         [sys.executable, str(SCRIPT)], capture_output=True, text=True, timeout=600, check=False,

@@ -121,6 +121,7 @@ def metrics_of(folder):
     }
 
 
+@pytest.mark.slow
 def test_the_imdb_notebook_trains_on_two_cpu_replicas_like_on_one_device(tmp_path, monkeypatch):
     if not DATA:
         pytest.skip(f"{config.DATA_ENV_VAR} is not set: notebook 02 needs the IMDB archive")

@@ -1,5 +1,6 @@
 """A training process killed outright (SIGKILL, no clean-up) and started again finishes the run."""
 
+import pytest
 import json
 import os
 import subprocess
@@ -7,6 +8,8 @@ import sys
 from pathlib import Path
 
 from lstm_utils import config
+
+pytestmark = pytest.mark.slow
 
 SCRIPT = Path(__file__).with_name("training_script.py")
 

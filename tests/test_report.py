@@ -40,10 +40,29 @@ def adding_record(lstm_solves_the_longest: bool) -> dict:
 def test_a_result_that_overturns_a_claim_of_the_text_stops_the_fill(fill_report):
     table = fill_report._adding_problem(adding_record(lstm_solves_the_longest=False), check_claims=True)
     assert "| 400 | 0.1700 | 0.1700 | **0.0010** |" in table["adding_table"]
-    with pytest.raises(AssertionError, match="only the GRU"):
+    with pytest.raises(fill_report.ClaimError, match="only the GRU"):
         fill_report._adding_problem(adding_record(lstm_solves_the_longest=True), check_claims=True)
     # Smoke results support no claims, and only fill the template.
     fill_report._adding_problem(adding_record(lstm_solves_the_longest=True), check_claims=False)
+
+
+def test_a_claim_is_checked_under_python_o_too(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    results = tmp_path / "results"
+    shutil.copytree(config.REPOSITORY_ROOT / "results", results)
+    adding = json.loads((results / "adding_problem.json").read_text())
+    for run in adding["runs"]:
+        run["solved"] = True  # Now the LSTM solves the longest T as well, against the text.
+    (results / "adding_problem.json").write_text(json.dumps(adding))
+    finished = subprocess.run(
+        [sys.executable, "-O", str(REPORT_DIR / "fill_report.py"), "--results", str(results), "--out", str(tmp_path / "report.md")],
+        capture_output=True, text=True, check=False,
+    )
+    assert finished.returncode == 2 and "the report claims that at the longest T only the GRU solves" in finished.stderr
+    assert not (tmp_path / "report.md").exists()
 
 
 def test_the_hardware_sentence_names_each_run_by_the_processor_it_ran_on(fill_report):

@@ -8,6 +8,8 @@ import pytest
 
 from lstm_utils import config
 
+pytestmark = pytest.mark.slow
+
 # Read before the isolated environment of conftest.py hides it from the tests.
 DATA = os.environ.get(config.DATA_ENV_VAR)
 
