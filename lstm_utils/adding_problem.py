@@ -1,4 +1,4 @@
-"""The adding problem (Hochreiter and Schmidhuber, 1997): a test of long-range memory.
+"""The adding problem (Hochreiter and Schmidhuber, 1997; this variant, one marker in each half, is Le, Jaitly and Hinton's, 2015): a test of long-range memory.
 
 Each sequence carries random numbers and a marker channel that flags two of them; the target is
 the sum of the two flagged numbers. The model must remember a number from early in the sequence

@@ -1,5 +1,8 @@
 """The LSTM and SimpleRNN cells from scratch in NumPy, run on the weights of Keras layers.
 
+Notebook 03 writes `lstm_forward` and `simple_rnn_forward` in its cells, where it teaches them;
+`tests/test_twins.py` keeps those cells and the functions here the same code.
+
 Running the textbook equations step by step on a Keras layer's own weights, and getting Keras'
 numbers back, shows that nothing else happens inside the layer. It also exposes what Keras does
 not return: the cell state at every step and the four gate activations over time.
@@ -48,8 +51,8 @@ def split_lstm_weights(layer: keras.layers.LSTM) -> dict[str, dict[str, np.ndarr
     `recurrent_kernel` multiplies h_{t-1}: stacked, they are the W of the textbook W·[h_{t-1}, x_t]
     (transposed, as Keras multiplies row vectors from the right). Arrays are float64 copies.
     """
-    _check_layer(layer, keras.layers.LSTM)
-    kernel, recurrent_kernel, bias = _weights(layer)
+    check_layer(layer, keras.layers.LSTM)
+    kernel, recurrent_kernel, bias = float64_weights(layer)
     blocks = zip(
         GATES, np.split(kernel, 4, axis=1), np.split(recurrent_kernel, 4, axis=1), np.split(bias, 4)
     )
@@ -72,17 +75,22 @@ def lstm_forward(layer: keras.layers.LSTM, x, mask=None) -> LstmTrace:
     keep their previous values. `trace.hidden` then equals Keras' `return_sequences` output.
     """
     weights = split_lstm_weights(layer)
-    x, mask = _checked_inputs(x, mask, weights["input"]["kernel"].shape[0])
+    x, mask = checked_inputs(x, mask, weights["input"]["kernel"].shape[0])
     batch, steps, _ = x.shape
     shape = (batch, steps, layer.units)
     hidden, cell = np.empty(shape), np.empty(shape)
     gates = {gate: np.full(shape, np.nan) for gate in GATES}
     h, c = np.zeros((batch, layer.units)), np.zeros((batch, layer.units))
+
+    def pre_activation(gate, x_t):
+        """W·[h_{t-1}, x_t] + b for one gate, as Keras' two kernels compute it."""
+        return x_t @ weights[gate]["kernel"] + h @ weights[gate]["recurrent_kernel"] + weights[gate]["bias"]
+
     for t in range(steps):
-        f = sigmoid(_pre_activation(x[:, t], h, weights["forget"]))
-        i = sigmoid(_pre_activation(x[:, t], h, weights["input"]))
-        candidate = np.tanh(_pre_activation(x[:, t], h, weights["candidate"]))
-        o = sigmoid(_pre_activation(x[:, t], h, weights["output"]))
+        f = sigmoid(pre_activation("forget", x[:, t]))
+        i = sigmoid(pre_activation("input", x[:, t]))
+        candidate = np.tanh(pre_activation("candidate", x[:, t]))
+        o = sigmoid(pre_activation("output", x[:, t]))
         real = mask[:, t, None]
         c = np.where(real, f * c + i * candidate, c)
         h = np.where(real, o * np.tanh(c), h)
@@ -97,9 +105,9 @@ def simple_rnn_forward(layer: keras.layers.SimpleRNN, x, mask=None) -> np.ndarra
 
     Runs in float64 from a zero state; `mask` works as in `lstm_forward`.
     """
-    _check_layer(layer, keras.layers.SimpleRNN)
-    kernel, recurrent_kernel, bias = _weights(layer)
-    x, mask = _checked_inputs(x, mask, kernel.shape[0])
+    check_layer(layer, keras.layers.SimpleRNN)
+    kernel, recurrent_kernel, bias = float64_weights(layer)
+    x, mask = checked_inputs(x, mask, kernel.shape[0])
     hidden = np.empty((*x.shape[:2], layer.units))
     h = np.zeros((x.shape[0], layer.units))
     for t in range(x.shape[1]):
@@ -108,11 +116,8 @@ def simple_rnn_forward(layer: keras.layers.SimpleRNN, x, mask=None) -> np.ndarra
     return hidden
 
 
-def _pre_activation(x_t: np.ndarray, h: np.ndarray, gate: dict[str, np.ndarray]) -> np.ndarray:
-    return x_t @ gate["kernel"] + h @ gate["recurrent_kernel"] + gate["bias"]
 
-
-def _check_layer(layer, kind) -> None:
+def check_layer(layer, kind) -> None:
     """Refuse a layer whose computation differs from the equations here, rather than disagree."""
     if not isinstance(layer, kind):
         raise UnsupportedLayerError(f"Expected a keras.layers.{kind.__name__}, got {layer!r}.")
@@ -131,13 +136,14 @@ def _check_layer(layer, kind) -> None:
         raise UnsupportedLayerError(f"{layer.name} has no weights yet: call it on an input first.")
 
 
-def _weights(layer) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def float64_weights(layer) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Kernel, recurrent kernel and bias as float64; a layer without bias gets zeros."""
     kernel, recurrent_kernel, *bias = (w.astype(np.float64) for w in layer.get_weights())
     return kernel, recurrent_kernel, bias[0] if bias else np.zeros(kernel.shape[1])
 
 
-def _checked_inputs(x, mask, features: int) -> tuple[np.ndarray, np.ndarray]:
+def checked_inputs(x, mask, features: int) -> tuple[np.ndarray, np.ndarray]:
+    """`x` as float64 (batch, time, features) and the mask as booleans, all True when None."""
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 3 or x.shape[2] != features:
         raise LstmTutorialError(f"x must have shape (batch, time, {features}), got {x.shape}.")

@@ -3,7 +3,8 @@
 The training signal for step t of a sequence is ∂L/∂x_t. In a simple RNN it passes through one
 factor per later step and shrinks (or grows) geometrically with the distance to the output; the
 LSTM's additive cell state is meant to keep it alive. `input_gradient_norms` measures ‖∂L/∂x_t‖
-for every t so the two can be compared on the same data.
+for every t so the two can be compared on the same data. Notebook 03 writes it in a cell, where
+it teaches it; `tests/test_twins.py` keeps that cell and this function the same code.
 """
 
 import keras
@@ -35,16 +36,16 @@ def input_gradient_norms(model: keras.Model, inputs, loss_fn=None, targets=None)
     below 1e-45, where float32 rounds it to zero and the ratio between steps would be lost.
     """
     inputs = np.asarray(inputs)
-    model = _float64_copy(model)
+    model = float64_copy(model)
     with tf.GradientTape() as tape:
         if np.issubdtype(inputs.dtype, np.integer):
             # The tape follows the embedding's variable, so it can differentiate its output.
-            vectors, outputs = _embedding_probe(model)(inputs, training=False)
+            vectors, outputs = embedding_probe(model)(inputs, training=False)
         else:
             vectors = tf.constant(inputs, dtype=tf.float64)
             tape.watch(vectors)
             outputs = model(vectors, training=False)
-        losses = outputs if loss_fn is None else _per_example_losses(loss_fn, targets, outputs)
+        losses = outputs if loss_fn is None else per_example_losses(loss_fn, targets, outputs)
         loss = tf.reduce_sum(losses)
     gradients = tape.gradient(loss, vectors)
     if gradients is None:
@@ -66,7 +67,7 @@ def last_to_first_ratio(norms) -> float:
         return float(norms[-1] / norms[0])
 
 
-def _float64_copy(model: keras.Model) -> keras.Model:
+def float64_copy(model: keras.Model) -> keras.Model:
     """The same model with every layer computing and storing its weights in float64."""
 
     def in_float64(layer):
@@ -88,7 +89,7 @@ def _float64_copy(model: keras.Model) -> keras.Model:
     return copy
 
 
-def _embedding_probe(model: keras.Model) -> keras.Model:
+def embedding_probe(model: keras.Model) -> keras.Model:
     """A model that returns the embedded vectors and the output of `model`, from token ids.
 
     Returning the vectors from the same forward pass that computes the output lets the tape
@@ -105,7 +106,7 @@ def _embedding_probe(model: keras.Model) -> keras.Model:
     return keras.Model(model.inputs[0], [layers[0].output, model.output])
 
 
-def _per_example_losses(loss_fn, targets, outputs) -> tf.Tensor:
+def per_example_losses(loss_fn, targets, outputs) -> tf.Tensor:
     if targets is None:
         raise LstmTutorialError("A loss_fn needs targets.")
     losses = loss_fn(targets, outputs)

@@ -386,3 +386,51 @@ def split_by_id_blocks(
     validation = np.sort(np.concatenate(validation)) if validation else np.array([], dtype=np.int64)
     training = np.setdiff1d(np.arange(len(labels)), validation)
     return training, validation
+
+
+@dataclass
+class LabelledReviews:
+    """One split's reviews as token ids, raw texts and 0/1 labels, in the same order."""
+
+    sequences: np.ndarray
+    texts: list[str]
+    labels: np.ndarray
+
+
+def load_imdb_splits(
+    num_words: int,
+    train_examples: int,
+    test_examples: int,
+    validation_fraction: float,
+    seed: int,
+    path: str | os.PathLike | None = None,
+    reviews_per_class: int | None = REVIEWS_PER_CLASS,
+    id_block: int = ID_BLOCK,
+) -> tuple[dict[str, LabelledReviews], WordIndex]:
+    """Training, validation and test reviews as notebooks 02 and 03 use them, and the word index.
+
+    `train_examples` and `test_examples` class-balanced reviews are kept (all 25,000 in full
+    mode); the validation reviews are whole blocks of neighbouring ids (`split_by_id_blocks`),
+    so that the films of the validation reviews are not in training.
+    """
+    raw = read_imdb_reviews(path, reviews_per_class)
+    (x_train_all, y_train_all), (x_test, y_test), word_index = load_imdb(
+        path, num_words=num_words, reviews_per_class=reviews_per_class
+    )
+    train_kept = subsample_indices(y_train_all, train_examples, seed)
+    test_kept = subsample_indices(y_test, test_examples, seed)
+    training, validation = split_by_id_blocks(
+        raw["train"].ids[train_kept], y_train_all[train_kept], validation_fraction, seed, id_block
+    )
+
+    def part(sequences, labels, texts, kept, chosen=None):
+        indices = kept if chosen is None else kept[chosen]
+        return LabelledReviews(sequences[indices], [texts[i] for i in indices], labels[indices])
+
+    splits = {
+        "train": part(x_train_all, y_train_all, raw["train"].texts, train_kept, training),
+        "validation": part(x_train_all, y_train_all, raw["train"].texts, train_kept, validation),
+        "test": part(x_test, y_test, raw["test"].texts, test_kept),
+    }
+    return splits, word_index
+

@@ -234,3 +234,16 @@ def test_subsample_indices_are_class_balanced_and_sorted():
     chosen = imdb.subsample_indices(labels, 20, seed=1)
     assert len(chosen) == 20 and np.all(np.diff(chosen) > 0) and labels[chosen].sum() == 10
     assert np.array_equal(imdb.subsample_indices(labels, 500), np.arange(100))
+
+
+def test_the_splits_keep_sequences_texts_and_labels_of_each_review_together(tiny_archive):
+    splits, word_index = imdb.load_imdb_splits(
+        10, 6, 6, 0.34, seed=0, path=tiny_archive, reviews_per_class=3, id_block=1
+    )
+    assert [len(splits[name].labels) for name in ("train", "validation", "test")] == [4, 2, 6]
+    for part in splits.values():
+        assert len(part.sequences) == len(part.texts) == len(part.labels)
+        for sequence, text in zip(part.sequences, part.texts):
+            assert list(sequence) == word_index.encode(text)
+    # One validation review of each class, whole id blocks.
+    assert sorted(splits["validation"].labels.tolist()) == [0, 1]

@@ -1,0 +1,39 @@
+"""Code a notebook teaches in a cell and the package's copy of it stay the same code."""
+
+import ast
+import inspect
+import json
+
+import pytest
+
+from lstm_utils import baseline, cells, config, gradient_flow
+
+NOTEBOOKS = config.REPOSITORY_ROOT / "notebooks"
+# (notebook, function defined in one of its cells, the package's twin)
+TWINS = [
+    ("02_simple_rnn_vs_lstm.ipynb", baseline.fit_tfidf_baseline),
+    ("03_inside_the_lstm.ipynb", cells.lstm_forward),
+    ("03_inside_the_lstm.ipynb", cells.simple_rnn_forward),
+    ("03_inside_the_lstm.ipynb", gradient_flow.input_gradient_norms),
+]
+
+
+def defined_in_notebook(notebook: str, name: str) -> str:
+    cells = json.loads((NOTEBOOKS / notebook).read_text())["cells"]
+    for cell in cells:
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"])
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue  # A cell with IPython magics defines nothing twinned.
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.name == name:
+                return ast.get_source_segment(source, node)
+    raise AssertionError(f"{notebook} defines no function {name}")
+
+
+@pytest.mark.parametrize(("notebook", "function"), TWINS, ids=[f"{n}:{f.__name__}" for n, f in TWINS])
+def test_the_taught_cell_and_its_package_twin_are_the_same_code(notebook, function):
+    assert defined_in_notebook(notebook, function.__name__) == inspect.getsource(function).rstrip("\n")
