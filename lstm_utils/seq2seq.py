@@ -12,6 +12,7 @@ import numpy as np
 from . import config
 from .notation import FUNCTIONS, VARIABLES, detokenize, tokenize
 from .saved_models import load_model, load_settings, save_model
+from .sequences import pad_sequences
 
 PAD, START, END = "<pad>", "<start>", "<end>"
 MODEL_NAME = "derivative_seq2seq"
@@ -67,15 +68,6 @@ class TokenVocabulary:
         return cls(json.loads(text)["tokens"])
 
 
-def pad_batch(sequences: list[list[int]], width: int | None = None) -> np.ndarray:
-    """Right-padded int32 matrix of the sequences (padding id 0)."""
-    width = width or max(len(s) for s in sequences)
-    batch = np.zeros((len(sequences), width), dtype=np.int32)
-    for row, sequence in enumerate(sequences):
-        batch[row, : len(sequence)] = sequence[:width]
-    return batch
-
-
 def teacher_forcing_arrays(vocabulary, sources, targets):
     """Encoder input, decoder input (`<start>` + target) and decoder output (target + `<end>`)."""
     return _teacher_forcing_batch(
@@ -88,7 +80,7 @@ def teacher_forcing_arrays(vocabulary, sources, targets):
 def _teacher_forcing_batch(vocabulary, source_ids, target_ids):
     decoder_in = [[vocabulary.start_id, *ids] for ids in target_ids]
     decoder_out = [[*ids, vocabulary.end_id] for ids in target_ids]
-    return pad_batch(source_ids), pad_batch(decoder_in), pad_batch(decoder_out)
+    return tuple(pad_sequences(ids, padding="post", truncating="post") for ids in (source_ids, decoder_in, decoder_out))
 
 
 def seq2seq_dataset(
@@ -279,7 +271,7 @@ class Seq2SeqDecoder:
         return tf.math.log(probabilities + 1e-9), state_h, state_c, weights[:, 0]
 
     def encode_sources(self, sources: list[str]) -> np.ndarray:
-        return pad_batch([self.vocabulary.encode(s) for s in sources])
+        return pad_sequences([self.vocabulary.encode(s) for s in sources], padding="post", truncating="post")
 
     def greedy(
         self,

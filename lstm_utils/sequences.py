@@ -8,16 +8,17 @@ import numpy as np
 def pad_sequences(
     sequences: Sequence[Sequence[int]],
     maxlen: int | None = None,
-    padding: str = "post",
-    truncating: str = "post",
+    padding: str = "pre",
+    truncating: str = "pre",
     value: int = 0,
     dtype=np.int32,
 ) -> np.ndarray:
     """Pad (or cut) every sequence to `maxlen` and stack them into one 2-D array.
 
+    The defaults are those of `keras.utils.pad_sequences`: padding and cutting at the front.
     `padding="post"` puts the padding after the tokens, which lets a masked LSTM keep the fast
-    cuDNN kernel on GPU; `"pre"` puts it in front, the old Keras default. `truncating` says which
-    end of an over-long sequence is cut off.
+    cuDNN kernel on GPU. `truncating` says which end of an over-long sequence is cut off.
+    Without `maxlen`, every row is as long as the longest sequence.
     """
     for name, option in (("padding", padding), ("truncating", truncating)):
         if option not in ("pre", "post"):

@@ -26,8 +26,15 @@ def test_padding_and_truncation_sides(padding, truncating, expected):
 
 
 def test_default_maxlen_is_the_longest_sequence_and_empty_rows_stay_padding():
-    padded = pad_sequences([[1, 2], [], [3]], value=0)
+    padded = pad_sequences([[1, 2], [], [3]], value=0, padding="post")
     assert padded.tolist() == [[1, 2], [0, 0], [3, 0]]
+
+
+def test_the_defaults_are_those_of_keras():
+    import keras
+
+    toy = [[1, 2, 3], [4, 5, 6, 7, 8, 9]]
+    assert pad_sequences(toy, maxlen=4).tolist() == keras.utils.pad_sequences(toy, maxlen=4).tolist()
 
 
 @pytest.mark.parametrize("options", [{"padding": "middle"}, {"truncating": "both"}, {"maxlen": 0}])
