@@ -80,3 +80,65 @@ def plot_roc_curves(predictions: dict[str, tuple[np.ndarray, np.ndarray]], aucs:
     axis.set_aspect("equal")
     axis.legend(loc="lower right")
     return figure
+
+
+def draw_lstm_cell():
+    """A diagram of one LSTM step: the cell-state line on top, the four gates below it.
+
+    Drawn from the equations of notebook 03, not copied from a picture: c_{t-1} runs along the
+    top through the forget gate's product and the input's sum to c_t; [h_{t-1}, x_t] feeds the
+    forget, input and output gates and the candidate; tanh(c_t) times the output gate is h_t.
+    """
+    from matplotlib.patches import FancyBboxPatch
+
+    figure, axis = plt.subplots(figsize=(9, 5))
+    axis.set(xlim=(0, 10), ylim=(0, 6.2), aspect="equal")
+    axis.axis("off")
+    axis.add_patch(FancyBboxPatch((1.2, 0.9), 7.6, 4.4, boxstyle="round,pad=0.1", facecolor="#f4f6fb", edgecolor="#4a5a80"))
+
+    def arrow(start, end, colour="#333333"):
+        axis.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.6})
+
+    def node(x, y, text, colour):
+        axis.add_patch(plt.Circle((x, y), 0.28, facecolor="white", edgecolor=colour, lw=1.6, zorder=3))
+        axis.text(x, y, text, ha="center", va="center", fontsize=13 if len(text) == 1 else 8, zorder=4)
+
+    def gate(x, text, name):
+        axis.add_patch(FancyBboxPatch((x - 0.42, 1.75), 0.84, 0.6, boxstyle="round,pad=0.05", facecolor="#ffe9b3", edgecolor="#a07000", zorder=3))
+        axis.text(x, 2.05, text, ha="center", va="center", fontsize=12, zorder=4)
+        axis.text(x, 1.45, name, ha="center", va="center", fontsize=9, color="#6b5200")
+
+    cell_y, forget_x, input_x, candidate_x, output_x = 4.6, 2.6, 4.0, 5.2, 6.6
+    # The cell state: a product with f_t, then a sum with i_t * candidate, and nothing else.
+    axis.text(0.2, cell_y, "$c_{t-1}$", fontsize=14, va="center")
+    arrow((0.8, cell_y), (forget_x - 0.28, cell_y), "#1f4e9c")
+    node(forget_x, cell_y, "×", "#1f4e9c")
+    arrow((forget_x + 0.28, cell_y), (5.2 - 0.28, cell_y), "#1f4e9c")
+    node(5.2, cell_y, "+", "#1f4e9c")
+    arrow((5.48, cell_y), (9.3, cell_y), "#1f4e9c")
+    axis.text(9.4, cell_y, "$c_t$", fontsize=14, va="center")
+    # The gates read [h_{t-1}, x_t], which enters from below.
+    axis.text(0.2, 0.55, "$h_{t-1}$", fontsize=14, va="center")
+    axis.text(1.55, 0.1, "$x_t$", fontsize=14, va="center")
+    axis.plot([0.8, output_x], [0.55, 0.55], color="#333333", lw=1.6)
+    axis.plot([1.75, 1.75], [0.3, 0.55], color="#333333", lw=1.6)
+    for x, text, name in ((forget_x, "σ", "forget $f_t$"), (input_x, "σ", "input $i_t$"),
+                          (candidate_x, "tanh", "candidate $\\tilde c_t$"), (output_x, "σ", "output $o_t$")):
+        arrow((x, 0.55), (x, 1.2))
+        gate(x, text, name)
+    arrow((forget_x, 2.35), (forget_x, cell_y - 0.28))
+    node(4.6, 3.4, "×", "#333333")
+    axis.plot([input_x, input_x, 4.32], [2.35, 3.4, 3.4], color="#333333", lw=1.6)
+    axis.plot([candidate_x, candidate_x, 4.88], [2.35, 3.4, 3.4], color="#333333", lw=1.6)
+    arrow((4.6, 3.68), (5.0, cell_y - 0.22))
+    # The hidden state shows the cell through tanh, scaled by the output gate.
+    node(7.6, 3.9, "tanh", "#1f4e9c")
+    arrow((7.6, cell_y), (7.6, 4.18), "#1f4e9c")
+    node(7.6, 2.9, "×", "#333333")
+    arrow((7.6, 3.62), (7.6, 3.18), "#1f4e9c")
+    axis.plot([output_x, output_x, 7.32], [2.35, 2.9, 2.9], color="#333333", lw=1.6)
+    axis.plot([7.88, 8.5, 8.5], [2.9, 2.9, 0.55], color="#333333", lw=1.6)
+    arrow((8.5, 0.55), (9.3, 0.55))
+    axis.text(9.4, 0.55, "$h_t$", fontsize=14, va="center")
+    axis.set_title("One LSTM step: the cell state changes only by a product and a sum", fontsize=12)
+    return figure

@@ -77,3 +77,13 @@ def test_notebook_runtimes_keep_the_processor_each_notebook_ran_on():
     assert record["seconds"] == {"01.ipynb": 8.0, "02.ipynb": 500.0}
     this_machine = results.hardware_info()["processor"]
     assert record["processor_by_notebook"] == {"01.ipynb": "an older machine", "02.ipynb": this_machine}
+
+
+def test_the_lstm_cell_diagram_is_drawn_and_saved(tmp_path):
+    from lstm_utils.plotting import draw_lstm_cell, save_fig
+
+    figure = draw_lstm_cell()
+    texts = {text.get_text() for text in figure.axes[0].texts}
+    assert {"$c_{t-1}$", "$c_t$", "$h_{t-1}$", "$h_t$", "$x_t$", "tanh", "σ"} <= texts
+    save_fig(figure, "lstm_cell", show=False)
+    assert (config.figures_dir() / "lstm_cell.png").stat().st_size > 10_000
