@@ -23,7 +23,7 @@ import re
 import sys
 from pathlib import Path
 
-from readme_summary import summary_table, with_summary
+from readme_summary import RUNTIMES_END, RUNTIMES_START, runtime_table, summary_table, with_summary
 from references import citations, entries
 
 REPORT_DIR = Path(__file__).resolve().parent
@@ -396,7 +396,8 @@ def main() -> int:
         results = load_results(arguments.results)
         outputs = {arguments.out: render(TEMPLATE.read_text(), results)}
         if arguments.results.resolve() == RESULTS_DIR:
-            outputs[README] = with_summary(README.read_text(), summary_table(results))
+            readme = with_summary(README.read_text(), summary_table(results))
+            outputs[README] = with_summary(readme, runtime_table(results), RUNTIMES_START, RUNTIMES_END)
     except KeyError as error:
         print(f"error: no result for {error.args[0]} in {arguments.results}", file=sys.stderr)
         return 2

@@ -1,10 +1,12 @@
-"""The results table that opens the README, written by `fill_report.py` from the committed results.
+"""The README's tables of numbers, written by `fill_report.py` from the committed results.
 
-The table sits between two HTML comments in README.md; everything outside them is left as it is.
+Each table sits between two HTML comments in README.md; everything outside them is left as it is.
 """
 
 START = "<!-- results summary: written by python report/fill_report.py from results/*.json; do not edit -->"
 END = "<!-- end of results summary -->"
+RUNTIMES_START = "<!-- notebook run times: written by python report/fill_report.py from results/*.json; do not edit -->"
+RUNTIMES_END = "<!-- end of notebook run times -->"
 
 
 def summary_table(results: dict) -> str:
@@ -54,13 +56,29 @@ def summary_table(results: dict) -> str:
     return "\n".join(lines)
 
 
-def with_summary(readme: str, table: str) -> str:
-    """`readme` with the text between the summary's markers replaced by `table`."""
-    if readme.count(START) != 1 or readme.count(END) != 1 or readme.index(START) > readme.index(END):
-        raise ValueError("README.md needs the results summary's start and end markers, once each, in that order")
-    before, rest = readme.split(START)
-    after = rest.split(END)[1]
-    return f"{before}{START}\n{table}\n{END}{after}"
+def runtime_table(results: dict) -> str:
+    """How long each notebook took in its last full run, and on which processor."""
+    runtimes = results["notebook_runtimes"]
+    derivatives = results["derivative_models"]["models"]
+    training_hours = sum(model["training_seconds"] for model in derivatives.values()) / 3600
+    lines = ["| notebook | full-mode run time here | processor |", "| --- | --- | --- |"]
+    for notebook, seconds in runtimes["seconds"].items():
+        time = f"{seconds / 60:.1f} min"
+        if notebook.startswith("05_"):
+            # That run resumed finished trainings from checkpoints: its own time is not the notebook's.
+            time = f"{training_hours:.1f} h of training over several sessions (its last, resumed run: {seconds / 60:.0f} min)"
+        processor = runtimes["processor_by_notebook"][notebook].replace("(R)", "").replace(" Processor", "")
+        lines.append(f"| [{notebook[:2]}](notebooks/{notebook}) | {time} | {processor} |")
+    return "\n".join(lines)
+
+
+def with_summary(readme: str, table: str, start: str = START, end: str = END) -> str:
+    """`readme` with the text between the markers `start` and `end` replaced by `table`."""
+    if readme.count(start) != 1 or readme.count(end) != 1 or readme.index(start) > readme.index(end):
+        raise ValueError(f"README.md needs the markers {start!r} and {end!r}, once each, in that order")
+    before, rest = readme.split(start)
+    after = rest.split(end)[1]
+    return f"{before}{start}\n{table}\n{end}{after}"
 
 
 def _longest_solved(runs: list[dict], model: str) -> str:

@@ -1,4 +1,4 @@
-"""Numbers quoted in the README must be the ones in the committed full-mode results."""
+"""Numbers quoted in the README and its pages under docs/ must be the ones in the committed full-mode results."""
 
 import json
 import re
@@ -8,7 +8,27 @@ import pytest
 from lstm_utils import config
 
 ROOT = config.REPOSITORY_ROOT
-README = (ROOT / "README.md").read_text()
+# The README is the landing page; the tables of each experiment live on the pages under docs/.
+DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+README = "\n\n".join(path.read_text() for path in DOCUMENTS)
+
+
+def test_the_readme_is_a_landing_page_that_links_every_docs_page():
+    readme = (ROOT / "README.md").read_text()
+    assert len(readme.splitlines()) <= 120
+    for page in DOCUMENTS[1:]:
+        assert f"](docs/{page.name})" in readme, f"the README does not link docs/{page.name}"
+
+
+def test_the_readme_tables_are_the_ones_the_results_give(monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "report"))
+    from fill_report import load_results
+    from readme_summary import RUNTIMES_END, RUNTIMES_START, runtime_table, summary_table, with_summary
+
+    readme = (ROOT / "README.md").read_text()
+    results = load_results(ROOT / "results")
+    expected = with_summary(with_summary(readme, summary_table(results)), runtime_table(results), RUNTIMES_START, RUNTIMES_END)
+    assert readme == expected, "a generated README table is stale: run python report/fill_report.py"
 
 
 def committed_results(name: str) -> dict:

@@ -14,12 +14,12 @@ _spec.loader.exec_module(references)
 
 
 def cited_texts() -> dict[str, str]:
-    """The prose that cites: notebook Markdown cells, the README and the report."""
+    """The prose that cites: notebook Markdown cells, the README, its pages under docs/ and the report."""
     texts = {}
     for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
         cells = json.loads(notebook.read_text())["cells"]
         texts[notebook.name] = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-    for document in (ROOT / "README.md", ROOT / "report" / "report.md"):
+    for document in (ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), ROOT / "report" / "report.md"):
         if document.is_file():
             texts[document.name] = document.read_text()
     return texts
