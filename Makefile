@@ -4,13 +4,14 @@
 # and everything the repository reports, notebooks, benchmarks and the report's PDF, in one go:
 #   make reproduce         full mode (many hours on a CPU)
 #   make reproduce-smoke   the same steps on tiny settings, under build/smoke/
+#   make docs              the executed full-mode notebooks as pages under docs/notebooks/
 # Point LSTM_TUTORIAL_DATA at a folder with the IMDB archive to work offline.
 
 PYTHON ?= python3
 VENV := .venv
 VENV_PYTHON := $(VENV)/bin/python
 
-.PHONY: setup notebooks smoke test reproduce reproduce-smoke
+.PHONY: setup notebooks smoke test reproduce reproduce-smoke docs
 
 setup: $(VENV)/.installed
 
@@ -34,3 +35,6 @@ reproduce: setup
 
 reproduce-smoke: setup
 	$(VENV_PYTHON) -m lstm_utils reproduce --smoke
+
+docs: setup
+	$(VENV_PYTHON) -m lstm_utils render-notebooks

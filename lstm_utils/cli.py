@@ -123,6 +123,17 @@ def _reproduce(arguments) -> int:
     return 0
 
 
+def _render_notebooks(arguments) -> int:
+    from pathlib import Path
+
+    from .render import render_notebooks
+
+    pages = render_notebooks(Path(arguments.executed) if arguments.executed else None)
+    for page in pages:
+        print(f"wrote {page}")
+    return 0
+
+
 def _generate_derivatives(arguments) -> int:
     import time
     from pathlib import Path
@@ -268,6 +279,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reproduce.add_argument("--smoke", action="store_true", help="tiny data and epochs, as in CI")
     reproduce.set_defaults(handler=_reproduce)
+
+    render = commands.add_parser(
+        "render-notebooks",
+        help="write the notebooks' full-mode runs, outputs included, as Markdown pages under docs/notebooks/",
+        description="Turn the executed copies of a full-mode run (build/executed/full/, left by `make "
+        "notebooks`) into docs/notebooks/<name>.md with every cell's output, plots as PNG files beside "
+        "them. A copy from a smoke run, or a missing one, is refused before anything is written.",
+    )
+    render.add_argument("--executed", default=None, metavar="DIR", help="folder of executed notebooks (default: build/executed/full)")
+    render.set_defaults(handler=_render_notebooks)
 
     derivatives = commands.add_parser(
         "generate-derivatives",

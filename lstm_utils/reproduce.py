@@ -17,6 +17,7 @@ from pathlib import Path
 from . import config
 from .errors import LstmTutorialError
 from .notebooks import run_notebooks
+from .render import render_notebooks
 
 FULL_BENCHMARKS = [
     ["imdb_load_time.py"],
@@ -65,6 +66,10 @@ def reproduce() -> dict[str, float]:
     seconds = {}
     for name, elapsed in run_notebooks().items():
         seconds[f"notebook {name}"] = elapsed
+    if not config.is_smoke_mode():
+        started = time.perf_counter()
+        render_notebooks()
+        seconds["notebook pages (docs/notebooks/)"] = time.perf_counter() - started
     benchmarks = SMOKE_BENCHMARKS if config.is_smoke_mode() else FULL_BENCHMARKS
     for script, *arguments in benchmarks:
         seconds[f"benchmark {script}"] = _run(root / "benchmarks" / script, *arguments)
