@@ -23,13 +23,14 @@ import re
 import sys
 from pathlib import Path
 
-from readme_summary import RUNTIMES_END, RUNTIMES_START, runtime_table, summary_table, with_summary
+from readme_summary import RUNTIMES_END, RUNTIMES_START, docs_blocks, runtime_table, summary_table, with_docs_blocks, with_summary
 from references import citations, entries
 
 REPORT_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = REPORT_DIR.parent / "results"
 TEMPLATE, REPORT = REPORT_DIR / "report.template.md", REPORT_DIR / "report.md"
 README = REPORT_DIR.parent / "README.md"
+DOCS = REPORT_DIR.parent / "docs"
 class ClaimError(Exception):
     """A claim of the report's text that the results no longer show."""
 
@@ -398,6 +399,9 @@ def main() -> int:
         if arguments.results.resolve() == RESULTS_DIR:
             readme = with_summary(README.read_text(), summary_table(results))
             outputs[README] = with_summary(readme, runtime_table(results), RUNTIMES_START, RUNTIMES_END)
+            for page in docs_blocks():
+                path = DOCS / page
+                outputs[path] = with_docs_blocks(page, path.read_text(), results)
     except KeyError as error:
         print(f"error: no result for {error.args[0]} in {arguments.results}", file=sys.stderr)
         return 2

@@ -9,6 +9,22 @@ RUNTIMES_START = "<!-- notebook run times: written by python report/fill_report.
 RUNTIMES_END = "<!-- end of notebook run times -->"
 
 
+def markers(name: str) -> tuple[str, str]:
+    """The two HTML comments around a generated table called `name`."""
+    return f"<!-- {name}: written by python report/fill_report.py from results/*.json; do not edit -->", f"<!-- end of {name} -->"
+
+
+def docs_blocks() -> dict[str, dict]:
+    """For each page under docs/, its generated tables: name -> function of the results."""
+    return {"results.md": {"derivative recipes": recipe_table}}
+
+
+def with_docs_blocks(page: str, text: str, results: dict) -> str:
+    for name, table in docs_blocks()[page].items():
+        text = with_summary(text, table(results), *markers(name))
+    return text
+
+
 def summary_table(results: dict) -> str:
     """One row per headline result, with the notebook or script that measured it and its results file."""
     imdb = results["imdb_comparison"]["models"]
@@ -53,6 +69,37 @@ def summary_table(results: dict) -> str:
         f"| {experiment} | {notebook} | {model} | {result} | [`{source}.json`](results/{source}.json) |"
         for experiment, notebook, model, result, source in rows
     ]
+    return "\n".join(lines)
+
+
+RECIPES = {
+    "repeated_256": "The same lines again and again (an eighth of the training split, 8 times), batches of 256, Adam at 1e-3",
+    "fresh_256": "Fresh generated lines, none seen twice, otherwise the same",
+    "fresh_512": "Fresh lines, batches of 512 at twice the learning rate",
+    "fresh_512_warmup_cosine": "Fresh lines, batches of 512, the learning rate warmed up, then decayed along a cosine",
+}
+
+
+def recipe_table(results: dict) -> str:
+    """The training recipes of `benchmarks/derivative_recipe.py`, each scored on validation functions."""
+    record = results["derivative_recipe_cpu"]
+    # The family the notebook's feeding gets least right, among those with 100 validation functions or more.
+    reference = record["variants"]["repeated_256"]["validation_exact_match_by_family"]
+    large = {family: scores["accuracy"] for family, scores in reference.items() if scores["examples"] >= 100}
+    weakest = min(large, key=large.get)
+    lines = [
+        f"| recipe ({record['config']['lines_per_variant']:,} lines each) | distinct lines | validation exact match | {weakest.replace('_', ' ')} | training time |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for name, label in RECIPES.items():
+        if name not in record["variants"]:
+            continue
+        variant = record["variants"][name]
+        family = variant["validation_exact_match_by_family"][weakest]["accuracy"]
+        lines.append(
+            f"| {label} | {variant['distinct_lines']:,} | {variant['validation_exact_match']:.4f} | {family:.4f} "
+            f"| {variant['training_seconds'] / 60:.0f} min |"
+        )
     return "\n".join(lines)
 
 

@@ -29,6 +29,11 @@ def test_the_readme_tables_are_the_ones_the_results_give(monkeypatch):
     results = load_results(ROOT / "results")
     expected = with_summary(with_summary(readme, summary_table(results)), runtime_table(results), RUNTIMES_START, RUNTIMES_END)
     assert readme == expected, "a generated README table is stale: run python report/fill_report.py"
+    from readme_summary import docs_blocks, with_docs_blocks
+
+    for page in docs_blocks():
+        text = (ROOT / "docs" / page).read_text()
+        assert text == with_docs_blocks(page, text, results), f"a generated table of docs/{page} is stale"
 
 
 def committed_results(name: str) -> dict:
