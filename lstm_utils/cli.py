@@ -48,7 +48,7 @@ def _sentiment(arguments) -> int:
     labels = None
     if arguments.file:
         texts, labels = read_texts(Path(arguments.file))
-        where = "row" if labels is not None or Path(arguments.file).suffix.lower() in (".tsv", ".csv") else "line"
+        where = "row" if Path(arguments.file).suffix.lower() in (".tsv", ".csv") else "line"
     elif arguments.texts == ["-"]:
         data = sys.stdin.buffer.read()
         try:
