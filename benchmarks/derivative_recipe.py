@@ -95,12 +95,11 @@ def training_lines(variant: dict, dataset: dict) -> list:
 def optimizer(variant: dict, steps: int):
     import keras
 
+    from lstm_utils.training import warmup_cosine
+
     rate = variant["learning_rate"]
     if variant["schedule"] == "warmup_cosine":
-        warmup = max(int(WARMUP_SHARE * steps), 1)
-        rate = keras.optimizers.schedules.CosineDecay(
-            0.0, decay_steps=steps - warmup, warmup_target=variant["learning_rate"], warmup_steps=warmup
-        )
+        rate = warmup_cosine(rate, steps, WARMUP_SHARE)
     return keras.optimizers.Adam(rate, clipnorm=1.0)
 
 

@@ -435,9 +435,13 @@ def greedy_exact_match_callback(vocabulary, sources, targets, max_length: int = 
     return GreedyExactMatch()
 
 
-def save_seq2seq(model, vocabulary: TokenVocabulary, max_length: int, models_dir=None):
-    """Save the model with its vocabulary, the longest output it decodes and the run mode."""
-    settings = {"max_length": max_length, "mode": config.run_mode(), **json.loads(vocabulary.to_json())}
+def save_seq2seq(model, vocabulary: TokenVocabulary, max_length: int, models_dir=None, **extra):
+    """Save the model with its vocabulary, the longest output it decodes and the run mode.
+
+    `extra` settings are stored too, such as the `fingerprint` and training `run` record that
+    `saved_models.committed_model` reads.
+    """
+    settings = {"max_length": max_length, "mode": config.run_mode(), **json.loads(vocabulary.to_json()), **extra}
     return save_model(model, settings, MODEL_NAME, models_dir)
 
 

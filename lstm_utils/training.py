@@ -46,6 +46,16 @@ class BatchOrder:
         return self.seed + pass_number if self.shuffle else None
 
 
+def warmup_cosine(peak_rate: float, steps: int, warmup_share: float) -> keras.optimizers.schedules.LearningRateSchedule:
+    """A learning rate warmed up linearly to `peak_rate` over the first `warmup_share` of `steps`,
+    then decayed to zero along a cosine over the rest. Keras counts the steps in the optimizer,
+    whose state every checkpoint keeps, so a resumed run continues on the same curve."""
+    warmup = max(int(warmup_share * steps), 1)
+    return keras.optimizers.schedules.CosineDecay(
+        0.0, decay_steps=steps - warmup, warmup_target=peak_rate, warmup_steps=warmup
+    )
+
+
 def batches_dataset(
     lengths: np.ndarray,
     batch_size: int,

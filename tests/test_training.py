@@ -322,3 +322,13 @@ def test_a_stream_cut_anywhere_resumes_on_the_batches_an_uninterrupted_run_sees(
     np.testing.assert_allclose(run["history"]["val_loss"], expected["history"]["val_loss"], rtol=1e-5)
     for resumed, whole in zip(resumed_model.get_weights(), uninterrupted.get_weights()):
         np.testing.assert_allclose(resumed, whole, rtol=1e-5, atol=1e-6)
+
+
+def test_warmup_cosine_rises_to_its_peak_then_falls_to_zero():
+    from lstm_utils.training import warmup_cosine
+
+    schedule = warmup_cosine(2e-3, steps=1_000, warmup_share=0.02)
+    rates = [float(schedule(step)) for step in (0, 10, 20, 510, 1_000)]
+    assert rates[0] == 0.0 and rates[1] == pytest.approx(1e-3) and rates[2] == pytest.approx(2e-3)
+    assert rates[3] == pytest.approx(1e-3, rel=1e-3)  # Half-way down the cosine.
+    assert rates[4] == pytest.approx(0.0, abs=1e-9)
