@@ -1,4 +1,4 @@
-"""Notebook 08's time series: weekly CO2 at Mauna Loa, a chronological split, and the baselines
+"""Notebook 07's time series: weekly CO2 at Mauna Loa, a chronological split, and the baselines
 every forecaster is measured against.
 
 A forecast for week `t` made `h` weeks ahead may use the values up to week `t - h` (its origin)
@@ -9,7 +9,8 @@ import warnings
 
 import numpy as np
 
-SEASON = 52  # Weeks in a seasonal cycle (a year is 52.18 weeks; the drift is small over a few years).
+SEASON = 52  # Weeks in a seasonal cycle, for the forecasts that need a whole number of them.
+YEAR_IN_WEEKS = 365.25 / 7  # The calendar year, 52.18 weeks: a 52-week cycle slips 1.25 days a year against it.
 
 
 def load_co2():
@@ -76,17 +77,45 @@ def holt_winters_forecasts(fitted, values: np.ndarray, targets: np.ndarray, hori
     smoothing = {name: params[name] for name in ("smoothing_level", "smoothing_trend", "smoothing_seasonal")}
     if damped:
         smoothing["damping_trend"] = params["damping_trend"]
+
+    def forecast_from(origin: int) -> np.ndarray:
+        model = ExponentialSmoothing(
+            values[: origin + 1], trend="add", damped_trend=damped, seasonal="add", seasonal_periods=SEASON,
+            initialization_method="known", initial_level=params["initial_level"],
+            initial_trend=params["initial_trend"], initial_seasonal=params["initial_seasons"],
+        )
+        return model.fit(**smoothing, optimized=False).forecast(max(horizons))
+
+    return _from_each_origin(forecast_from, targets, horizons)
+
+
+def structural_model(values: np.ndarray, harmonics: int):
+    """A structural time-series model (Harvey, 1989) fitted to `values`: a local linear trend (level
+    and slope drifting as random walks) plus a yearly cycle of `harmonics` sines and cosines with the
+    calendar's period of 52.18 weeks; statsmodels estimates the variances by maximum likelihood."""
+    from statsmodels.tsa.statespace.structural import UnobservedComponents
+
+    model = UnobservedComponents(
+        values, level="local linear trend", freq_seasonal=[{"period": YEAR_IN_WEEKS, "harmonics": harmonics}]
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Convergence chatter of the optimiser.
+        return model.fit(disp=False)
+
+
+def structural_forecasts(fitted, values: np.ndarray, targets: np.ndarray, horizons: list[int]) -> dict[int, np.ndarray]:
+    """Forecasts of a fitted structural model for `targets` at each horizon: for every origin, the
+    Kalman filter runs with the fitted variances over the values up to that origin, then forecasts."""
+    return _from_each_origin(lambda origin: fitted.apply(values[: origin + 1]).forecast(max(horizons)), targets, horizons)
+
+
+def _from_each_origin(forecast_from, targets: np.ndarray, horizons: list[int]) -> dict[int, np.ndarray]:
+    """{horizon: forecasts of `targets`}, where `forecast_from(origin)` forecasts 1 to max(horizons)
+    weeks after `origin` from the values up to it."""
     origins = sorted({int(t - h) for h in horizons for t in targets})
-    forecasts = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for origin in origins:
-            model = ExponentialSmoothing(
-                values[: origin + 1], trend="add", damped_trend=damped, seasonal="add", seasonal_periods=SEASON,
-                initialization_method="known", initial_level=params["initial_level"],
-                initial_trend=params["initial_trend"], initial_seasonal=params["initial_seasons"],
-            )
-            forecasts[origin] = model.fit(**smoothing, optimized=False).forecast(max(horizons))
+        forecasts = {origin: np.asarray(forecast_from(origin)) for origin in origins}
     return {h: np.array([forecasts[int(t - h)][h - 1] for t in targets]) for h in horizons}
 
 

@@ -61,6 +61,8 @@ def summary_table(results: dict) -> str:
          f"exact match {test['tagger']['exact_match']:.4f}", "derivative_models"),
         ("Symbolic derivatives", notebook_05, f"Encoder-decoder after practice, greedy / beam {beam_width}",
          derivative_result, "derivative_models"),
+        *_language_model_rows(results["language_model"]),
+        *_forecasting_rows(results["time_series"]),
         ("Training speed (CPU)", "[benchmark](benchmarks/training_speed.py)",
          "notebook 02's LSTM at maxlen 200, against published configuration (a)", speed_result, "benchmark_cpu"),
     ]
@@ -70,6 +72,39 @@ def summary_table(results: dict) -> str:
         for experiment, notebook, model, result, source in rows
     ]
     return "\n".join(lines)
+
+
+def _language_model_rows(record: dict) -> list[tuple]:
+    models, units = record["models"], record["config"]["rnn"]["units"]
+    notebook = "[06](notebooks/06_language_model.ipynb)"
+    return [
+        ("Language model of reviews", notebook, label, f"test perplexity {models[name]['test_perplexity']:.1f}", "language_model")
+        for name, label in (("ngram", "Kneser-Ney trigram"), ("simple_rnn", f"SimpleRNN ({units})"), ("lstm", f"LSTM ({units})"))
+    ]
+
+
+CLASSICAL_MODELS = {
+    "holt_winters": "Holt-Winters",
+    "holt_winters_damped": "Holt-Winters, damped trend",
+    "structural": "Structural model (trend and a 52.18-week cycle)",
+}
+
+
+def _forecasting_rows(record: dict) -> list[tuple]:
+    models, horizons = record["models"], record["horizons"]
+    notebook = "[07](notebooks/07_forecasting.ipynb)"
+    labels = {"naive": "Naive (last value)", "seasonal_naive": "Seasonal naive (a year before)",
+              "classical": CLASSICAL_MODELS[record["classical"]["model"]],
+              "lstm": f"LSTM ({record['config']['lstm']['units']})"}
+    weeks = " / ".join(str(h) for h in horizons)
+
+    def errors(name: str) -> str:
+        return " / ".join(f"{models[name]['test_mae'][str(h)]:.3f}" for h in horizons)
+
+    return [
+        ("CO2 forecast", notebook, label, f"test MAE {errors(name)} ppm, {weeks} weeks ahead", "time_series")
+        for name, label in labels.items()
+    ]
 
 
 RECIPES = {

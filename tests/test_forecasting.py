@@ -1,4 +1,4 @@
-"""Notebook 08's series, split and baselines: no forecast may see past its origin."""
+"""Notebook 07's series, split and baselines: no forecast may see past its origin."""
 
 import numpy as np
 import pandas as pd
@@ -13,6 +13,8 @@ from lstm_utils.forecasting import (
     load_co2,
     naive_forecast,
     seasonal_naive_forecast,
+    structural_forecasts,
+    structural_model,
     target_weeks,
 )
 
@@ -47,15 +49,25 @@ def test_naive_forecasts_repeat_the_origin_or_the_week_a_season_before():
         seasonal_naive_forecast(values, targets, horizon=SEASON + 1)
 
 
-def test_holt_winters_forecasts_see_nothing_after_their_origin():
+def smooth_series():
     weeks = np.arange(400)
-    values = 300 + 0.05 * weeks + 3 * np.sin(2 * np.pi * weeks / SEASON)
-    fitted = holt_winters(values[:300], damped=False)
+    return 300 + 0.05 * weeks + 3 * np.sin(2 * np.pi * weeks / SEASON)
+
+
+@pytest.mark.parametrize(
+    "fit, forecast",
+    [(lambda values: holt_winters(values, damped=False), holt_winters_forecasts),
+     (lambda values: structural_model(values, harmonics=2), structural_forecasts)],
+    ids=["holt_winters", "structural"],
+)
+def test_classical_forecasts_see_nothing_after_their_origin(fit, forecast):
+    values = smooth_series()
+    fitted = fit(values[:300])
     targets = np.array([330, 360])
-    forecasts = holt_winters_forecasts(fitted, values, targets, [1, 13])
+    forecasts = forecast(fitted, values, targets, [1, 13])
     changed = values.copy()
     changed[348:] += 50.0  # After the last origin used (360 - 13 = 347 for 13 weeks ahead).
-    changed_forecasts = holt_winters_forecasts(fitted, changed, targets, [1, 13])
+    changed_forecasts = forecast(fitted, changed, targets, [1, 13])
     np.testing.assert_allclose(forecasts[13], changed_forecasts[13])
     assert changed_forecasts[1][1] != forecasts[1][1]  # The one-week forecast of week 360 sees week 359.
     # A smooth series is forecast closely.
