@@ -23,7 +23,7 @@ import re
 import sys
 from pathlib import Path
 
-from readme_summary import RUNTIMES_END, RUNTIMES_START, docs_blocks, runtime_table, summary_table, with_docs_blocks, with_summary
+from readme_summary import RUNTIMES_END, RUNTIMES_START, docs_blocks, forecast_table, language_model_table, runtime_table, summary_table, with_docs_blocks, with_summary
 from references import citations, entries
 
 REPORT_DIR = Path(__file__).resolve().parent
@@ -81,6 +81,8 @@ def derived_values(results: dict, template: str, check_claims: bool = True) -> d
         **_speed(results["benchmark_cpu"], check_claims),
         **_levers(results["imdb_levers_cpu"], check_claims),
         **_practice(results["two_variable_levers_cpu"], results["two_variable_practice_cpu"], results["derivative_models"], check_claims),
+        **_language_model(results["language_model"], check_claims),
+        **_forecasting(results["time_series"], check_claims),
         "length_fit_r2_lstm": cost["fits"]["lstm"]["length"]["r_squared"],
         "length_fit_r2_simple_rnn": cost["fits"]["simple_rnn"]["length"]["r_squared"],
         "largest_units": max(cost["config"]["units"]),
@@ -95,6 +97,8 @@ RUNS = {
     "adding_problem": "notebook 03",
     "derivative_dataset": "notebook 04",
     "derivative_models": "notebook 05",
+    "language_model": "notebook 06",
+    "time_series": "notebook 07",
     "benchmark_cpu": "the speed benchmarks",
     "two_variable_levers_cpu": "the notation benchmark",
     "two_variable_practice_cpu": "the practice benchmark",
@@ -353,6 +357,34 @@ def _practice(levers: dict, practice: dict, derivatives: dict, check_claims: boo
         values |= {f"practice_{label}_{name}": accuracy(scores, name) for name in PRODUCT_FAMILIES}
     values |= {f"practice_before_{name}": accuracy(before, name) for name in PRODUCT_FAMILIES}
     return values
+
+
+def _language_model(record: dict, check_claims: bool) -> dict:
+    perplexity = {name: model["test_perplexity"] for name, model in record["models"].items()}
+    if check_claims:
+        claim(perplexity["lstm"] < min(perplexity["ngram"], perplexity["simple_rnn"]), "the LSTM's perplexity is below both others")
+    return {
+        "language_model_table": language_model_table({"language_model": record}),
+        "language_model_minutes": record["notebook_seconds"] / 60,
+        "lstm_below_ngram_percent": 100 * (1 - perplexity["lstm"] / perplexity["ngram"]),
+        "lstm_below_simple_rnn_percent": 100 * (1 - perplexity["lstm"] / perplexity["simple_rnn"]),
+    }
+
+
+def _forecasting(record: dict, check_claims: bool) -> dict:
+    mae = {name: model["test_mae"] for name, model in record["models"].items()}
+    validation = {name: errors["13"] for name, errors in record["validation_mae"].items()}
+    if check_claims:
+        claim(record["classical"]["model"] == "structural", "the structural model is the classical model chosen")
+        for h in map(str, record["horizons"]):
+            claim(mae["classical"][h] < mae["lstm"][h], "the classical model wins at every horizon")
+            claim(mae["lstm"][h] < min(mae["naive"][h], mae["seasonal_naive"][h]), "the LSTM is ahead of both naive forecasts")
+        claim(validation["holt_winters"] > validation["lstm"] > validation["structural"], "the LSTM beats Holt-Winters a quarter ahead on validation")
+    return {
+        "forecast_table": forecast_table({"time_series": record}),
+        "forecasting_minutes": record["notebook_seconds"] / 60,
+        "forecast_training_years": round(record["series"]["splits"]["train"]["weeks"] / (365.25 / 7)),
+    }
 
 
 def _references(template: str) -> str:

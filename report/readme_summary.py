@@ -3,6 +3,8 @@
 Each table sits between two HTML comments in README.md; everything outside them is left as it is.
 """
 
+import math
+
 START = "<!-- results summary: written by python report/fill_report.py from results/*.json; do not edit -->"
 END = "<!-- end of results summary -->"
 RUNTIMES_START = "<!-- notebook run times: written by python report/fill_report.py from results/*.json; do not edit -->"
@@ -16,7 +18,7 @@ def markers(name: str) -> tuple[str, str]:
 
 def docs_blocks() -> dict[str, dict]:
     """For each page under docs/, its generated tables: name -> function of the results."""
-    return {"results.md": {"derivative recipes": recipe_table}}
+    return {"results.md": {"derivative recipes": recipe_table, "language models": language_model_table, "forecasts": forecast_table}}
 
 
 def with_docs_blocks(page: str, text: str, results: dict) -> str:
@@ -90,12 +92,49 @@ CLASSICAL_MODELS = {
 }
 
 
+def forecaster_labels(record: dict) -> dict[str, str]:
+    """The forecasts of notebook 07's results `record`, in order, by how the tables name them."""
+    return {
+        "naive": "Naive (last value)",
+        "seasonal_naive": "Seasonal naive (a year before)",
+        "classical": CLASSICAL_MODELS[record["classical"]["model"]],
+        "lstm": f"LSTM ({record['config']['lstm']['units']})",
+    }
+
+
+LANGUAGE_MODELS = {"ngram": "Kneser-Ney trigram", "simple_rnn": "SimpleRNN", "lstm": "LSTM"}
+
+
+def language_model_table(results: dict) -> str:
+    """Notebook 06's language models on the test reviews."""
+    models = results["language_model"]["models"]
+    rows = ["| model | test perplexity | cross-entropy (nats per word) | parameters | training |", "| --- | --- | --- | --- | --- |"]
+    for name, label in LANGUAGE_MODELS.items():
+        model = models[name]
+        if name == "ngram":
+            size, time = "counts", f"{model['seconds']:.0f} s for {len(model['validation_perplexity_by_discount'])} discounts"
+        else:
+            size, time = f"{model['parameters']:,}", f"{model['epochs_run']} epochs, {model['training_seconds'] / 60:.0f} min"
+        rows.append(f"| {label} | {model['test_perplexity']:.1f} | {math.log(model['test_perplexity']):.3f} | {size} | {time} |")
+    return "\n".join(rows)
+
+
+def forecast_table(results: dict) -> str:
+    """Notebook 07's forecasts on the test years, by horizon."""
+    record = results["time_series"]
+    models, horizons = record["models"], record["horizons"]
+    header = " | ".join(f"MAE, {h} weeks ahead" for h in horizons)
+    rows = [f"| forecast | {header} | MSE, {horizons[-1]} weeks ahead |", "| --- |" + " --- |" * (len(horizons) + 1)]
+    for name, label in forecaster_labels(record).items():
+        errors = " | ".join(f"{models[name]['test_mae'][str(h)]:.3f}" for h in horizons)
+        rows.append(f"| {label} | {errors} | {models[name]['test_mse'][str(horizons[-1])]:.3f} |")
+    return "\n".join(rows)
+
+
 def _forecasting_rows(record: dict) -> list[tuple]:
     models, horizons = record["models"], record["horizons"]
     notebook = "[07](notebooks/07_forecasting.ipynb)"
-    labels = {"naive": "Naive (last value)", "seasonal_naive": "Seasonal naive (a year before)",
-              "classical": CLASSICAL_MODELS[record["classical"]["model"]],
-              "lstm": f"LSTM ({record['config']['lstm']['units']})"}
+    labels = forecaster_labels(record)
     weeks = " / ".join(str(h) for h in horizons)
 
     def errors(name: str) -> str:
