@@ -360,14 +360,27 @@ def _practice(levers: dict, practice: dict, derivatives: dict, check_claims: boo
 
 
 def _language_model(record: dict, check_claims: bool) -> dict:
-    perplexity = {name: model["test_perplexity"] for name, model in record["models"].items()}
+    models = record["models"]
+    perplexity = {name: model["test_perplexity"] for name, model in models.items()}
+    curves = {name: models[name]["history"]["val_perplexity"] for name in ("simple_rnn", "lstm")}
+    drops = {name: 100 * (1 - curve[-1] / curve[-2]) for name, curve in curves.items()}
     if check_claims:
-        claim(perplexity["lstm"] < min(perplexity["ngram"], perplexity["simple_rnn"]), "the LSTM's perplexity is below both others")
+        claim(perplexity["simple_rnn"] < perplexity["lstm"] < perplexity["ngram"], "the SimpleRNN is best, the LSTM second, both ahead of the trigram")
+        claim(curves["lstm"][0] > curves["simple_rnn"][0], "the LSTM starts slower")
+        claim(drops["lstm"] > drops["simple_rnn"] > 0, "the LSTM was still improving faster")
+        claim(all(models[name]["best_epoch"] == models[name]["epochs_run"] for name in curves), "none had converged")
+        claim(all(record["sentence_log_probabilities"]["prefers_grammatical"].values()), "every model prefers each sentence to its shuffle")
     return {
         "language_model_table": language_model_table({"language_model": record}),
         "language_model_minutes": record["notebook_seconds"] / 60,
         "lstm_below_ngram_percent": 100 * (1 - perplexity["lstm"] / perplexity["ngram"]),
-        "lstm_below_simple_rnn_percent": 100 * (1 - perplexity["lstm"] / perplexity["simple_rnn"]),
+        "simple_rnn_below_lstm_percent": 100 * (1 - perplexity["simple_rnn"] / perplexity["lstm"]),
+        "lstm_first_epoch_perplexity": curves["lstm"][0],
+        "simple_rnn_first_epoch_perplexity": curves["simple_rnn"][0],
+        "lstm_last_epoch_drop_percent": drops["lstm"],
+        "simple_rnn_last_epoch_drop_percent": drops["simple_rnn"],
+        "language_model_training_millions": record["words"]["train"] / 1e6,
+        "sentences_compared": len(record["sentence_log_probabilities"]["sentences"]),
     }
 
 

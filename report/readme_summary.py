@@ -123,12 +123,16 @@ def forecast_table(results: dict) -> str:
     """Notebook 07's forecasts on the test years, by horizon."""
     record = results["time_series"]
     models, horizons = record["models"], record["horizons"]
-    header = " | ".join(f"MAE, {h} weeks ahead" for h in horizons)
-    rows = [f"| forecast | {header} | MSE, {horizons[-1]} weeks ahead |", "| --- |" + " --- |" * (len(horizons) + 1)]
+    header = " | ".join(f"MAE, {_weeks(h)} ahead" for h in horizons)
+    rows = [f"| forecast | {header} | MSE, {_weeks(horizons[-1])} ahead |", "| --- |" + " --- |" * (len(horizons) + 1)]
     for name, label in forecaster_labels(record).items():
         errors = " | ".join(f"{models[name]['test_mae'][str(h)]:.3f}" for h in horizons)
         rows.append(f"| {label} | {errors} | {models[name]['test_mse'][str(horizons[-1])]:.3f} |")
     return "\n".join(rows)
+
+
+def _weeks(count: int) -> str:
+    return f"{count} week" if count == 1 else f"{count} weeks"
 
 
 def _forecasting_rows(record: dict) -> list[tuple]:
