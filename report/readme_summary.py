@@ -77,11 +77,10 @@ def summary_table(results: dict) -> str:
 
 
 def _language_model_rows(record: dict) -> list[tuple]:
-    models, units = record["models"], record["config"]["rnn"]["units"]
     notebook = "[06](notebooks/06_language_model.ipynb)"
     return [
-        ("Language model of reviews", notebook, label, f"test perplexity {models[name]['test_perplexity']:.1f}", "language_model")
-        for name, label in (("ngram", "Kneser-Ney trigram"), ("simple_rnn", f"SimpleRNN ({units})"), ("lstm", f"LSTM ({units})"))
+        ("Language model of reviews", notebook, label, f"test perplexity {record['models'][name]['test_perplexity']:.1f}", "language_model")
+        for name, label in language_model_labels(record).items()
     ]
 
 
@@ -102,14 +101,17 @@ def forecaster_labels(record: dict) -> dict[str, str]:
     }
 
 
-LANGUAGE_MODELS = {"ngram": "Kneser-Ney trigram", "simple_rnn": "SimpleRNN", "lstm": "LSTM"}
+def language_model_labels(record: dict) -> dict[str, str]:
+    """The models of notebook 06's results `record`, by how the tables name them."""
+    units = record["config"]["rnn"]["units"]
+    return {"ngram": "Kneser-Ney trigram", "simple_rnn": f"{units}-unit SimpleRNN", "lstm": f"{units}-unit LSTM"}
 
 
 def language_model_table(results: dict) -> str:
     """Notebook 06's language models on the test reviews."""
     models = results["language_model"]["models"]
     rows = ["| model | test perplexity | cross-entropy (nats per word) | parameters | training |", "| --- | --- | --- | --- | --- |"]
-    for name, label in LANGUAGE_MODELS.items():
+    for name, label in language_model_labels(results["language_model"]).items():
         model = models[name]
         if name == "ngram":
             size, time = "counts", f"{model['seconds']:.0f} s for {len(model['validation_perplexity_by_discount'])} discounts"
