@@ -18,7 +18,14 @@ def markers(name: str) -> tuple[str, str]:
 
 def docs_blocks() -> dict[str, dict]:
     """For each page under docs/, its generated tables: name -> function of the results."""
-    return {"results.md": {"derivative recipes": recipe_table, "language models": language_model_table, "forecasts": forecast_table}}
+    return {
+        "results.md": {
+            "imdb models": imdb_table,
+            "derivative recipes": recipe_table,
+            "language models": language_model_table,
+            "forecasts": forecast_table,
+        }
+    }
 
 
 def with_docs_blocks(page: str, text: str, results: dict) -> str:
@@ -99,6 +106,31 @@ def forecaster_labels(record: dict) -> dict[str, str]:
         "classical": CLASSICAL_MODELS[record["classical"]["model"]],
         "lstm": f"LSTM ({record['config']['lstm']['units']})",
     }
+
+
+def imdb_table(results: dict) -> str:
+    """Notebook 02's models and its bag-of-words baseline on the IMDB test split."""
+    models = results["imdb_comparison"]["models"]
+    rows = [
+        "| model | test accuracy | F1 | ROC-AUC | parameters | epochs trained | seconds per epoch |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    labels = {"tfidf_logistic_regression": "TF-IDF + logistic regression (baseline)", "simple_rnn": "SimpleRNN",
+              "stacked_lstm": "Stacked LSTM (2 x 128, dropout 0.3)"}
+    for name, label in labels.items():
+        if name not in models:
+            continue
+        model = models[name]
+        test = model["test"]
+        if "epoch_seconds" in model:
+            epochs = f"{model['epochs_run']} (best: {model['best_epoch']})"
+            per_epoch = f"{sum(model['epoch_seconds']) / len(model['epoch_seconds']):.0f}"
+        else:
+            epochs, per_epoch = "none", f"{model['training_seconds']:.0f} s in all"
+        rows.append(
+            f"| {label} | {test['accuracy']:.4f} | {test['f1']:.4f} | {test['roc_auc']:.4f} | {model['parameters']:,} | {epochs} | {per_epoch} |"
+        )
+    return "\n".join(rows)
 
 
 def language_model_labels(record: dict) -> dict[str, str]:
