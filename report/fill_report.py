@@ -21,6 +21,7 @@ import argparse
 import json
 import re
 import sys
+from datetime import date
 from pathlib import Path
 
 from readme_summary import RUNTIMES_END, RUNTIMES_START, docs_blocks, forecast_table, language_model_table, runtime_table, summary_table, with_docs_blocks, with_summary
@@ -398,6 +399,7 @@ def _language_model(record: dict, check_claims: bool) -> dict:
 def _forecasting(record: dict, check_claims: bool) -> dict:
     mae = {name: model["test_mae"] for name, model in record["models"].items()}
     validation = {name: errors["13"] for name, errors in record["validation_mae"].items()}
+    splits = record["series"]["splits"]
     if check_claims:
         claim(record["classical"]["model"] == "structural", "the structural model is the classical model chosen")
         for h in map(str, record["horizons"]):
@@ -407,7 +409,7 @@ def _forecasting(record: dict, check_claims: bool) -> dict:
     return {
         "forecast_table": forecast_table({"time_series": record}),
         "forecasting_minutes": record["notebook_seconds"] / 60,
-        "forecast_training_years": round(record["series"]["splits"]["train"]["weeks"] / (365.25 / 7)),
+        "forecast_training_years": round(_years_between(splits["train"]["first"], splits["validation"]["first"])),
     }
 
 
@@ -420,6 +422,11 @@ def _references(template: str) -> str:
 def _validation_test_gap_points(model: dict) -> float:
     """Validation accuracy at the epoch kept, less test accuracy, in points."""
     return 100 * (model["history"]["val_accuracy"][model["best_epoch"] - 1] - model["test"]["accuracy"])
+
+
+def _years_between(first: str, last: str) -> float:
+    """Years from one ISO date to another."""
+    return (date.fromisoformat(last) - date.fromisoformat(first)).days / 365.25
 
 
 def _mean(values: list[float]) -> float:

@@ -160,9 +160,14 @@ def forecast_table(results: dict) -> str:
     header = " | ".join(f"MAE, {_weeks(h)} ahead" for h in horizons)
     rows = [f"| forecast | {header} | MSE, {_weeks(horizons[-1])} ahead |", "| --- |" + " --- |" * (len(horizons) + 1)]
     for name, label in forecaster_labels(record).items():
-        errors = " | ".join(f"{models[name]['test_mae'][str(h)]:.3f}" for h in horizons)
+        errors = " | ".join(_test_mae(record, name))
         rows.append(f"| {label} | {errors} | {models[name]['test_mse'][str(horizons[-1])]:.3f} |")
     return "\n".join(rows)
+
+
+def _test_mae(record: dict, name: str) -> list[str]:
+    """The test MAE of notebook 07's forecast `name` at each horizon, as the tables write it."""
+    return [f"{record['models'][name]['test_mae'][str(h)]:.3f}" for h in record["horizons"]]
 
 
 def _weeks(count: int) -> str:
@@ -170,17 +175,11 @@ def _weeks(count: int) -> str:
 
 
 def _forecasting_rows(record: dict) -> list[tuple]:
-    models, horizons = record["models"], record["horizons"]
     notebook = "[07](notebooks/07_forecasting.ipynb)"
-    labels = forecaster_labels(record)
-    weeks = " / ".join(str(h) for h in horizons)
-
-    def errors(name: str) -> str:
-        return " / ".join(f"{models[name]['test_mae'][str(h)]:.3f}" for h in horizons)
-
+    weeks = " / ".join(str(h) for h in record["horizons"])
     return [
-        ("CO2 forecast", notebook, label, f"test MAE {errors(name)} ppm, {weeks} weeks ahead", "time_series")
-        for name, label in labels.items()
+        ("CO2 forecast", notebook, label, f"test MAE {' / '.join(_test_mae(record, name))} ppm, {weeks} weeks ahead", "time_series")
+        for name, label in forecaster_labels(record).items()
     ]
 
 
