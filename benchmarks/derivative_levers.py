@@ -1,9 +1,9 @@
-"""What makes notebook 05's encoder-decoder train faster here: one setting changed at a time, measured.
+"""What makes notebook 06's encoder-decoder train faster here: one setting changed at a time, measured.
 
     python benchmarks/derivative_levers.py                         # about 15 minutes on the 2-core CPU
     LSTM_TUTORIAL_SMOKE=1 python benchmarks/derivative_levers.py   # tiny, for the tests
 
-Every variant is notebook 05's encoder-decoder (its configuration: embedding 64, bidirectional
+Every variant is notebook 06's encoder-decoder (its configuration: embedding 64, bidirectional
 LSTM encoder of 128 units a direction, LSTM decoder of 256 with attention) on the generated
 training lines. The reference is the notebook's own feeding: batches of 256 lines of similar
 length, each padded only to its longest line, with masks. The others change one setting: the

@@ -1,17 +1,17 @@
-"""Which training recipe gets notebook 05's encoder-decoder furthest for its budget: measured on validation.
+"""Which training recipe gets notebook 06's encoder-decoder furthest for its budget: measured on validation.
 
     python benchmarks/derivative_recipe.py                        # about 100 minutes on the 2-core CPU
     python benchmarks/derivative_recipe.py --variant fresh_512_warmup_cosine
     LSTM_TUTORIAL_SMOKE=1 python benchmarks/derivative_recipe.py  # tiny, for the tests
 
-Every variant trains notebook 05's encoder-decoder from scratch on the same number of lines
+Every variant trains notebook 06's encoder-decoder from scratch on the same number of lines
 (750,000, as many as the training split has) and is then scored by greedy exact match
 on 10,000 validation functions, overall and per family. The test split is never read. One lever
 changes at a time:
 
-- `repeated_256`: notebook 05's feeding so far, the same lines every pass, batches of 256, Adam
+- `repeated_256`: notebook 06's feeding so far, the same lines every pass, batches of 256, Adam
   at 1e-3; the lines are an eighth of the training split seen 8 times, about the repetition a
-  long run over the whole split has (notebook 05 trained 29 epochs), so that a short budget
+  long run over the whole split has (notebook 06 trained 29 epochs), so that a short budget
   shows what repetition does;
 - `fresh_256`: newly generated lines, none seen twice (`fresh_training_examples`: no validation
   or test function among them), otherwise the same: do memorised coefficient products give way

@@ -2,7 +2,7 @@
 
     python benchmarks/derive_speed.py [N] [--beam B] [--no-verify] [--models-dir DIR]
 
-Writes N lines (default 2,000) of notebook 05's test split, targets included, to a temporary
+Writes N lines (default 2,000) of notebook 06's test split, targets included, to a temporary
 file and times `python -m lstm_utils derive --file ... --out ...` end to end in a fresh process:
 start-up, model loading, batched decoding and SymPy's check of the candidates, as the command
 runs by default (a beam of 8, the first candidate SymPy confirms). The target is 2,000 lines in
@@ -23,7 +23,7 @@ from lstm_utils.errors import LstmTutorialError
 from lstm_utils.results import save_results
 from lstm_utils.seq2seq import saved_seq2seq_mode
 
-DATASET_SIZE, DATASET_SEED = 1_000_000, 42  # Notebook 05's dataset.
+DATASET_SIZE, DATASET_SEED = 1_000_000, 42  # Notebook 06's dataset.
 TARGET_LINES, TARGET_SECONDS = 2_000, 120
 
 

@@ -17,11 +17,11 @@ words, Embedding(128), Adam(1e-3), five epochs, no mask,
   published_b_lstm        maxlen 500, post-padding, one LSTM(128), batch 64;
   published_b_simplernn   maxlen 500, post-padding, one SimpleRNN(128), batch 64;
   published_c             maxlen 200, post-padding, one SimpleRNN(128), batch 32.
-Ours: notebook 02's stacked LSTM and notebook 05's encoder-decoder, each a fresh copy of the
+Ours: notebook 02's stacked LSTM and notebook 06's encoder-decoder, each a fresh copy of the
 committed model's architecture, trained with its notebook's settings (from its results file);
 and notebook 02's model again with every review cut to its last 200 tokens instead of 500.
 The derivative model is timed, not trained to the end: an epoch takes about 20 minutes on the
-CPU, and notebook 05 reports its accuracy.
+CPU, and notebook 06 reports its accuracy.
 """
 
 import argparse

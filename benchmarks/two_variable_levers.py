@@ -3,19 +3,19 @@
     python benchmarks/two_variable_levers.py                         # about 45 minutes on the 2-core CPU
     LSTM_TUTORIAL_SMOKE=1 python benchmarks/two_variable_levers.py   # tiny, for the tests
 
-Notebook 05's encoder-decoder loses almost all its test derivatives in one family, products
+Notebook 06's encoder-decoder loses almost all its test derivatives in one family, products
 with a second variable held constant (`d(10z^6*p^4)/dp=40z^6*p^3`): it gets a number wrong, or
-differentiates by the other variable. Each variant trains notebook 05's model (same size,
+differentiates by the other variable. Each variant trains notebook 06's model (same size,
 optimiser, batch size and seed) on that family's training lines only, for the same epochs,
 with one change to what it reads or writes, then decodes the family's test functions greedily:
 
-- `notebook`: the lines as notebook 05 feeds them;
+- `notebook`: the lines as notebook 06 feeds them;
 - `variable_first`: the variable moved from the end of the input to its front
   (`pd(10z^6*p^4)/d`), so the encoder's forward direction knows it before the function;
 - `digits_reversed`: every number of the derivative written last digit first (`04z^6*p^3`),
   the order in which a product's digits are worked out, carries included.
 
-This ranks the changes on the hard family; it does not reproduce notebook 05's numbers, since
+This ranks the changes on the hard family; it does not reproduce notebook 06's numbers, since
 each model here sees one family and fewer lines. A variant that has finished training is
 reused when the script is started again (`fit_resumable`), so an interrupted run goes on.
 

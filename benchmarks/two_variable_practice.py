@@ -4,17 +4,17 @@
     python benchmarks/two_variable_practice.py --recipe with_products  # one recipe
     LSTM_TUTORIAL_SMOKE=1 python benchmarks/two_variable_practice.py   # tiny, for the tests
 
-The first stage of notebook 05's encoder-decoder (29 epochs on the training lines) writes 0.68
+The first stage of notebook 06's encoder-decoder (29 epochs on the training lines) writes 0.68
 of the two-variable test derivatives right (`results/derivative_models.json`, "encoder-decoder
 before practice"): it gets the coefficient products wrong (`d(4z^3*cos(2m^5))/dm=-40z^3*m^4*sin(2m^5)`:
 4 x 2 x 5) or differentiates by the other variable, and `two_variable_levers.py` found no change
 of notation that helps. The other remedy is more examples, and this benchmark chose the practice
-step that notebook 05 now ends with. Each recipe starts from that first stage: the committed
+step that notebook 06 now ends with. Each recipe starts from that first stage: the committed
 model's layers (`models/derivative_seq2seq.keras`) with the first stage's best weights, which
-notebook 05's full run leaves in the scratch folder's `checkpoints/derivative_seq2seq.best.weights.h5`
-(run notebook 05 first). It generates extra lines whose functions are in no split of
-notebook 05's dataset (so the test functions stay unseen), and fine-tunes on notebook 05's
-training lines plus the extra ones at a quarter of notebook 05's learning rate, with early
+notebook 06's full run leaves in the scratch folder's `checkpoints/derivative_seq2seq.best.weights.h5`
+(run notebook 06 first). It generates extra lines whose functions are in no split of
+notebook 06's dataset (so the test functions stay unseen), and fine-tunes on notebook 06's
+training lines plus the extra ones at a quarter of notebook 06's learning rate, with early
 stopping on the same greedy validation exact match. Then it decodes every test function
 greedily, before and after, overall and per family (`committed_model`: the first stage, the
 model committed when this benchmark first ran):
@@ -23,7 +23,7 @@ model committed when this benchmark first ran):
 - `with_products`: 500,000 two-variable lines and 250,000 products without a second variable
   (whose product rule the first recipe partly unlearned), 1 epoch.
 
-In smoke mode the committed model itself is fine-tuned on tiny data (a smoke run of notebook 05
+In smoke mode the committed model itself is fine-tuned on tiny data (a smoke run of notebook 06
 trains a smaller model). A stopped run continues
 where it was, and a finished recipe is reused (`fit_resumable`). The fine-tuned models go to
 the scratch folder, never over the committed one. Writes results/two_variable_practice_<device>.json,
@@ -38,7 +38,7 @@ import time
 
 FAMILY = "two_variable"
 SEED = 42
-# What each recipe adds to notebook 05's training lines (extra lines per family) and for how many epochs.
+# What each recipe adds to notebook 06's training lines (extra lines per family) and for how many epochs.
 RECIPES = {
     "two_variable_only": {"extra_lines": {"two_variable": 750_000}, "epochs": 2},
     # The first recipe lost product-rule derivatives: some products with no second variable too.
@@ -52,7 +52,7 @@ SETTINGS = {
     "smoke": {"dataset_size": 5_000, "exact_match_lines": 100, "lines_divisor": 750},
 }
 BATCH_SIZE = 256
-LEARNING_RATE = 2.5e-4  # Notebook 05 starts at 1e-3 and halves it on every plateau.
+LEARNING_RATE = 2.5e-4  # Notebook 06 starts at 1e-3 and halves it on every plateau.
 PATIENCE = 2
 
 
@@ -79,7 +79,7 @@ def main() -> int:
     except FileNotFoundError as error:
         print(error, file=sys.stderr)
         return 1
-    print(f"notebook 05's first stage: test exact match {before['exact_match']:.4f}", flush=True)
+    print(f"notebook 06's first stage: test exact match {before['exact_match']:.4f}", flush=True)
     for name in arguments.recipe:
         recipes[name] = practise(name, RECIPES[name], settings, dataset, before)
     path = save_results(
@@ -99,7 +99,7 @@ def main() -> int:
 
 
 def starting_model(mode: str):
-    """Notebook 05's encoder-decoder before its practice step (in smoke mode, the committed model)."""
+    """Notebook 06's encoder-decoder before its practice step (in smoke mode, the committed model)."""
     from lstm_utils import config
     from lstm_utils.seq2seq import load_seq2seq
 
@@ -108,9 +108,9 @@ def starting_model(mode: str):
         first_stage = config.checkpoints_dir() / "derivative_seq2seq.best.weights.h5"
         if not first_stage.is_file():
             raise FileNotFoundError(
-                f"{first_stage} not found: this benchmark starts from the first stage of notebook 05's "
-                "encoder-decoder, so run notebook 05 in full mode first "
-                "(python -m lstm_utils notebooks 05_derivative_models.ipynb)"
+                f"{first_stage} not found: this benchmark starts from the first stage of notebook 06's "
+                "encoder-decoder, so run notebook 06 in full mode first "
+                "(python -m lstm_utils notebooks 06_derivative_models.ipynb)"
             )
         decoder.model.load_weights(first_stage)
     return decoder
@@ -142,7 +142,7 @@ def score(decoder, test: list) -> dict:
 
 
 def practise(name: str, recipe: dict, settings: dict, dataset: dict, before: dict) -> dict:
-    """Fine-tune notebook 05's first stage (test scores `before`) by one recipe; its test scores after."""
+    """Fine-tune notebook 06's first stage (test scores `before`) by one recipe; its test scores after."""
     import keras
 
     from lstm_utils import config

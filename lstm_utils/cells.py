@@ -1,6 +1,6 @@
 """The LSTM and SimpleRNN cells from scratch in NumPy, run on the weights of Keras layers.
 
-Notebook 03 writes `lstm_forward` and `simple_rnn_forward` in its cells, where it teaches them;
+Notebook 04 writes `lstm_forward` and `simple_rnn_forward` in its cells, where it teaches them;
 `tests/test_twins.py` keeps those cells and the functions here the same code.
 
 Running the textbook equations step by step on a Keras layer's own weights, and getting Keras'

@@ -311,7 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
     derive = commands.add_parser(
         "derive",
         help="predict derivatives with the trained encoder-decoder, answering what SymPy confirms",
-        description="Predict the derivative of each function with the model from notebook 05 "
+        description="Predict the derivative of each function with the model from notebook 06 "
         "(models/derivative_seq2seq.keras). By default a beam of 8 candidates is decoded and the "
         "first that SymPy confirms is the answer, marked `confirmed`; when none is, the greedy "
         "prediction is given, marked `unconfirmed (none of N candidates checks out)`. "

@@ -1,6 +1,6 @@
 """The generated derivative dataset as the notebooks use it: made once per (size, seed), then cached.
 
-Notebook 04 generates it and notebook 05 trains on it; each runs on its own in a fresh kernel
+Notebook 05 generates it and notebook 06 trains on it; each runs on its own in a fresh kernel
 (or on Colab), so both call `load_dataset`, and only the first call pays for the generation.
 """
 

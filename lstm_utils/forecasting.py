@@ -1,4 +1,4 @@
-"""Notebook 07's time series: weekly CO2 at Mauna Loa, a chronological split, and the baselines
+"""Notebook 08's time series: weekly CO2 at Mauna Loa, a chronological split, and the baselines
 every forecaster is measured against.
 
 A forecast for week `t` made `h` weeks ahead may use the values up to week `t - h` (its origin)

@@ -3,7 +3,7 @@
 The training signal for step t of a sequence is ∂L/∂x_t. In a simple RNN it passes through one
 factor per later step and shrinks (or grows) geometrically with the distance to the output; the
 LSTM's additive cell state is meant to keep it alive. `input_gradient_norms` measures ‖∂L/∂x_t‖
-for every t so the two can be compared on the same data. Notebook 03 writes it in a cell, where
+for every t so the two can be compared on the same data. Notebook 04 writes it in a cell, where
 it teaches it; `tests/test_twins.py` keeps that cell and this function the same code.
 """
 

@@ -407,7 +407,7 @@ def load_imdb_splits(
     reviews_per_class: int | None = REVIEWS_PER_CLASS,
     id_block: int = ID_BLOCK,
 ) -> tuple[dict[str, LabelledReviews], WordIndex]:
-    """Training, validation and test reviews as notebooks 02 and 03 use them, and the word index.
+    """Training, validation and test reviews as notebooks 02 and 04 use them, and the word index.
 
     `train_examples` and `test_examples` class-balanced reviews are kept (all 25,000 in full
     mode); the validation reviews are whole blocks of neighbouring ids (`split_by_id_blocks`),

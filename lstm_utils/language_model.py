@@ -1,4 +1,4 @@
-"""Notebook 06's language models of movie reviews: the n-gram baseline and exact perplexity.
+"""Notebook 07's language models of movie reviews: the n-gram baseline and exact perplexity.
 
 Every model is scored on the same tokens: each review is `[START, w1, ..., wn]` (word ids of
 `WordIndex`, words outside the vocabulary as `OOV_INDEX`), and every word after `START` is

@@ -85,7 +85,7 @@ def plot_roc_curves(predictions: dict[str, tuple[np.ndarray, np.ndarray]], aucs:
 def draw_lstm_cell():
     """A diagram of one LSTM step: the cell-state line on top, the four gates below it.
 
-    Drawn from the equations of notebook 03, not copied from a picture: c_{t-1} runs along the
+    Drawn from the equations of notebook 04, not copied from a picture: c_{t-1} runs along the
     top through the forget gate's product and the input's sum to c_t; [h_{t-1}, x_t] feeds the
     forget, input and output gates and the candidate; tanh(c_t) times the output gate is h_t.
     """

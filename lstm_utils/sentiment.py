@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+from . import pooling  # noqa: F401 - registers the pooling layer the saved model uses.
 from .errors import LstmTutorialError
 from .saved_models import load_model, model_files, save_model
 from .text import OOV_INDEX, WordIndex, tokenize
@@ -42,7 +43,7 @@ class SentimentModel:
 
     def __init__(self, models_dir: Path | None = None):
         self.model, settings = load_model(
-            MODEL_NAME, models_dir, "sentiment", "02_simple_rnn_vs_lstm.ipynb",
+            MODEL_NAME, models_dir, "sentiment", "03_beating_the_baseline.ipynb",
             ("maxlen", "truncating", "padding", "bucket_width", "words", "num_words"),
         )
         self.maxlen = settings["maxlen"]

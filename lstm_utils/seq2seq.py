@@ -1,6 +1,6 @@
 """The derivative encoder-decoder: token vocabulary, model, greedy and beam-search decoding.
 
-Notebook 05 trains the model; `python -m lstm_utils derive` loads it. Both need the same
+Notebook 06 trains the model; `python -m lstm_utils derive` loads it. Both need the same
 vocabulary and the same decoding code, so they live here.
 """
 
@@ -156,7 +156,7 @@ def build_seq2seq(
 
     The decoder starts from the top encoder layer's final forward and backward states, so its
     size is twice the encoder's. At every output step it attends over all encoder positions;
-    the attention weights are what notebook 05 draws as heat maps. With `encoder_layers` > 1,
+    the attention weights are what notebook 06 draws as heat maps. With `encoder_layers` > 1,
     lower bidirectional layers (`encoder_lower_1`, ...) feed the top one (`encoder`), so each
     position can combine what both directions saw before the decoder reads it.
 
@@ -445,7 +445,7 @@ def save_seq2seq(model, vocabulary: TokenVocabulary, max_length: int, models_dir
     return save_model(model, settings, MODEL_NAME, models_dir)
 
 
-_SAVED = (MODEL_NAME, "derivative", "05_derivative_models.ipynb")
+_SAVED = (MODEL_NAME, "derivative", "06_derivative_models.ipynb")
 _SETTINGS = ("tokens", "max_length", "mode")
 
 

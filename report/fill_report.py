@@ -113,11 +113,11 @@ def derived_values(results: dict, template: str, check_claims: bool = True) -> d
 # The runs the report discusses, and how its text names them.
 RUNS = {
     "imdb_comparison": "notebook 02",
-    "adding_problem": "notebook 03",
-    "derivative_dataset": "notebook 04",
-    "derivative_models": "notebook 05",
-    "language_model": "notebook 06",
-    "time_series": "notebook 07",
+    "adding_problem": "notebook 04",
+    "derivative_dataset": "notebook 05",
+    "derivative_models": "notebook 06",
+    "language_model": "notebook 07",
+    "time_series": "notebook 08",
     "benchmark_cpu": "the speed benchmarks",
     "two_variable_levers_cpu": "the notation benchmark",
     "two_variable_practice_cpu": "the practice benchmark",
@@ -329,7 +329,7 @@ def _levers(levers: dict, check_claims: bool) -> dict:
     return {"levers_table": "\n".join(rows), "xla_slowdown": xla_slowdown}
 
 
-# The practice recipe notebook 05 adopts; the other one is what it was chosen over.
+# The practice recipe notebook 06 adopts; the other one is what it was chosen over.
 PRACTICE_RECIPE, FIRST_RECIPE = "with_products", "two_variable_only"
 PRODUCT_FAMILIES = ("power_exp_product", "power_trig_product")
 
@@ -360,8 +360,8 @@ def _practice(levers: dict, practice: dict, derivatives: dict, check_claims: boo
         claim(largest_loss(adopted) < largest_loss(first) / 2, "products in the practice keep the product rule")
         claim(before["exact_match_by_family"] == derivatives["test"]["encoder-decoder before practice, greedy"][
             "exact_match_by_family"
-        ], "the benchmark starts from notebook 05's encoder-decoder before practice")
-        claim(abs(notebook["exact_match"] - adopted["exact_match"]) < 0.005, "notebook 05's practice repeats the benchmark's")
+        ], "the benchmark starts from notebook 06's encoder-decoder before practice")
+        claim(abs(notebook["exact_match"] - adopted["exact_match"]) < 0.005, "notebook 06's practice repeats the benchmark's")
     values = {
         "practice_before_exact_match_percent": 100 * before["exact_match"],
         "practice_before_two_variable": accuracy(before, family),

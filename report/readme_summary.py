@@ -58,7 +58,7 @@ def summary_table(results: dict) -> str:
     )
     adding_result = f"longest sequence solved (T from {tried[0]} to {tried[-1]}): " + " / ".join(solved)
     notebook_02 = "[02](notebooks/02_simple_rnn_vs_lstm.ipynb)"
-    notebook_05 = "[05](notebooks/05_derivative_models.ipynb)"
+    derivative_notebook = "[06](notebooks/06_derivative_models.ipynb)"
     rows = [
         ("IMDB sentiment", notebook_02, "TF-IDF + logistic regression (baseline)",
          f"test accuracy {imdb['tfidf_logistic_regression']['test']['accuracy']:.4f}", "imdb_comparison"),
@@ -66,11 +66,11 @@ def summary_table(results: dict) -> str:
          f"test accuracy {imdb['simple_rnn']['test']['accuracy']:.4f}", "imdb_comparison"),
         ("IMDB sentiment", notebook_02, "Stacked LSTM (2 x 128, dropout 0.3)",
          f"test accuracy {imdb['stacked_lstm']['test']['accuracy']:.4f}", "imdb_comparison"),
-        ("Adding problem", "[03](notebooks/03_inside_the_lstm.ipynb)", "SimpleRNN / LSTM / GRU", adding_result,
+        ("Adding problem", "[04](notebooks/04_inside_the_lstm.ipynb)", "SimpleRNN / LSTM / GRU", adding_result,
          "adding_problem"),
-        ("Symbolic derivatives", notebook_05, "Tagger (published baseline, replicated)",
+        ("Symbolic derivatives", derivative_notebook, "Tagger (published baseline, replicated)",
          f"exact match {test['tagger']['exact_match']:.4f}", "derivative_models"),
-        ("Symbolic derivatives", notebook_05, f"Encoder-decoder after practice, greedy / beam {beam_width}",
+        ("Symbolic derivatives", derivative_notebook, f"Encoder-decoder after practice, greedy / beam {beam_width}",
          derivative_result, "derivative_models"),
         *_language_model_rows(results["language_model"]),
         *_forecasting_rows(results["time_series"]),
@@ -86,7 +86,7 @@ def summary_table(results: dict) -> str:
 
 
 def _language_model_rows(record: dict) -> list[tuple]:
-    notebook = "[06](notebooks/06_language_model.ipynb)"
+    notebook = "[07](notebooks/07_language_model.ipynb)"
     return [
         ("Language model of reviews", notebook, label, f"test perplexity {record['models'][name]['test_perplexity']:.1f}", "language_model")
         for name, label in language_model_labels(record).items()
@@ -101,7 +101,7 @@ CLASSICAL_MODELS = {
 
 
 def forecaster_labels(record: dict) -> dict[str, str]:
-    """The forecasts of notebook 07's results `record`, in order, by how the tables name them."""
+    """The forecasts of notebook 08's results `record`, in order, by how the tables name them."""
     return {
         "naive": "Naive (last value)",
         "seasonal_naive": "Seasonal naive (a year before)",
@@ -134,13 +134,13 @@ def imdb_table(results: dict) -> str:
 
 
 def language_model_labels(record: dict) -> dict[str, str]:
-    """The models of notebook 06's results `record`, by how the tables name them."""
+    """The models of notebook 07's results `record`, by how the tables name them."""
     units = record["config"]["rnn"]["units"]
     return {"ngram": "Kneser-Ney trigram", "simple_rnn": f"{units}-unit SimpleRNN", "lstm": f"{units}-unit LSTM"}
 
 
 def language_model_table(results: dict) -> str:
-    """Notebook 06's language models on the test reviews."""
+    """Notebook 07's language models on the test reviews."""
     models = results["language_model"]["models"]
     rows = ["| model | test perplexity | cross-entropy (nats per word) | parameters | training |", "| --- | --- | --- | --- | --- |"]
     for name, label in language_model_labels(results["language_model"]).items():
@@ -154,7 +154,7 @@ def language_model_table(results: dict) -> str:
 
 
 def forecast_table(results: dict) -> str:
-    """Notebook 07's forecasts on the test years, by horizon."""
+    """Notebook 08's forecasts on the test years, by horizon."""
     record = results["time_series"]
     models, horizons = record["models"], record["horizons"]
     header = " | ".join(f"MAE, {_weeks(h)} ahead" for h in horizons)
@@ -166,7 +166,7 @@ def forecast_table(results: dict) -> str:
 
 
 def _test_mae(record: dict, name: str) -> list[str]:
-    """The test MAE of notebook 07's forecast `name` at each horizon, as the tables write it."""
+    """The test MAE of notebook 08's forecast `name` at each horizon, as the tables write it."""
     return [f"{record['models'][name]['test_mae'][str(h)]:.3f}" for h in record["horizons"]]
 
 
@@ -175,7 +175,7 @@ def _weeks(count: int) -> str:
 
 
 def _forecasting_rows(record: dict) -> list[tuple]:
-    notebook = "[07](notebooks/07_forecasting.ipynb)"
+    notebook = "[08](notebooks/08_forecasting.ipynb)"
     weeks = " / ".join(str(h) for h in record["horizons"])
     return [
         ("CO2 forecast", notebook, label, f"test MAE {' / '.join(_test_mae(record, name))} ppm, {weeks} weeks ahead", "time_series")
@@ -222,7 +222,7 @@ def runtime_table(results: dict) -> str:
     lines = ["| notebook | full-mode run time here | processor |", "| --- | --- | --- |"]
     for notebook, seconds in runtimes["seconds"].items():
         time = f"{seconds / 60:.1f} min"
-        if notebook.startswith("05_"):
+        if notebook.startswith("06_"):
             # That run resumed finished trainings from checkpoints: its own time is not the notebook's.
             time = f"{training_hours:.1f} h of training over several sessions (its last, resumed run: {seconds / 60:.0f} min)"
         processor = runtimes["processor_by_notebook"][notebook].replace("(R)", "").replace(" Processor", "")

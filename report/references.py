@@ -4,7 +4,8 @@ import re
 from pathlib import Path
 
 REFERENCES = Path(__file__).resolve().parent.parent / "REFERENCES.md"
-NAME = r"(?:van |de )?[A-Z][\w\-]+"
+# A surname starts with a capital, accented ones too (Řehůřek).
+NAME = r"(?:van |de )?[A-ZÀ-ÖØ-ÞĀ-ſ][\w\-]+"
 # In-text citations: "Maas et al., 2011", "Kingma and Ba (2015)", "Bengio, Simard and Frasconi, 1994".
 CITATION = re.compile(rf"({NAME}(?: et al\.)?(?:(?:, | and ){NAME})*)(?:, | \()(\d{{4}})\b")
 

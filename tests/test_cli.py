@@ -208,7 +208,7 @@ def test_saved_model_is_small(models_dir):
 
 @pytest.fixture(scope="module")
 def derivative_models_dir(tmp_path_factory):
-    """A tiny untrained encoder-decoder saved the way notebook 05 saves the real one."""
+    """A tiny untrained encoder-decoder saved the way notebook 06 saves the real one."""
     from lstm_utils.seq2seq import TokenVocabulary, build_seq2seq, save_seq2seq
 
     folder = tmp_path_factory.mktemp("derivative_models")
@@ -249,7 +249,7 @@ def test_derive_file_writes_one_line_per_input_and_reports_malformed_lines(deriv
 
 def test_derive_without_a_model_or_input_fails_cleanly(tmp_path):
     result = run_cli("derive", "--models-dir", str(tmp_path), "3x^2")
-    assert result.returncode == 1 and "notebooks/05" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 1 and "notebooks/06" in result.stderr and "Traceback" not in result.stderr
     result = run_cli("derive", "--models-dir", str(tmp_path))
     assert result.returncode == 2 and "--file" in result.stderr
     result = run_cli("derive", "--models-dir", str(tmp_path), "--file", str(tmp_path / "missing.txt"))

@@ -3,7 +3,7 @@
 import keras
 import pytest
 
-from lstm_utils import config
+from lstm_utils import config, pooling  # noqa: F401 - the sentiment model's pooling layer must be registered to load.
 from lstm_utils.cudnn import cudnn_blockers
 from lstm_utils.seq2seq import build_seq2seq
 

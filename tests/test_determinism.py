@@ -14,8 +14,8 @@ pytestmark = pytest.mark.slow
 DATA = os.environ.get(config.DATA_ENV_VAR)
 TRAINING_NOTEBOOKS = {
     "02_simple_rnn_vs_lstm.ipynb": ["imdb_comparison"],
-    "03_inside_the_lstm.ipynb": ["adding_problem", "gradient_flow"],
-    "05_derivative_models.ipynb": ["derivative_models"],
+    "04_inside_the_lstm.ipynb": ["adding_problem", "gradient_flow"],
+    "06_derivative_models.ipynb": ["derivative_models"],
 }
 # What differs between two runs of the same computation: the clock and the machine's description.
 NOT_METRICS = {"created", "hardware", "packages"}

@@ -1,4 +1,4 @@
-"""Notebook 07's series, split and baselines: no forecast may see past its origin."""
+"""Notebook 08's series, split and baselines: no forecast may see past its origin."""
 
 import numpy as np
 import pandas as pd

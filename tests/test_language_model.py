@@ -1,4 +1,4 @@
-"""Notebook 06's n-gram baseline and perplexity: proper distributions, exact scores."""
+"""Notebook 07's n-gram baseline and perplexity: proper distributions, exact scores."""
 
 import keras
 import numpy as np

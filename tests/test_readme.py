@@ -67,7 +67,7 @@ def test_run_times_match_their_results():
     assert f"| {runtimes['01_imdb_data.ipynb'] / 60:.1f} min |" in readme_row("Notebook 01")
     notebook_02 = committed_results("imdb_comparison")["notebook_seconds"]
     assert f"| {notebook_02 / 60:.1f} min |" in readme_row("Notebook 02")
-    assert f"| {runtimes['04_derivative_dataset.ipynb'] / 60:.1f} min |" in readme_row("Notebook 04")
+    assert f"| {runtimes['05_derivative_dataset.ipynb'] / 60:.1f} min |" in readme_row("Notebook 05")
     generation = committed_results("derivative_generation_time")
     assert generation["config"]["n"] == 1_000_000
     assert f"| {generation['seconds']:.0f} s |" in readme_row("Generate and SymPy-check 1,000,000")
@@ -92,9 +92,9 @@ def test_gradient_ratios_match_their_results(model, label):
     assert cells[1:] == [f"{record['last_to_first_ratio_at_init']:.3g}", f"{record['last_to_first_ratio']:.3g}"]
 
 
-def test_notebook_03_run_time_matches_its_result():
+def test_notebook_04_run_time_matches_its_result():
     runtimes = committed_results("notebook_runtimes")["seconds"]
-    assert f"| {runtimes['03_inside_the_lstm.ipynb'] / 60:.1f} min |" in readme_row("Notebook 03")
+    assert f"| {runtimes['04_inside_the_lstm.ipynb'] / 60:.1f} min |" in readme_row("Notebook 04")
 
 
 
@@ -109,11 +109,11 @@ IMDB_LEVERS = {
     "bucketed_200_batch_128_pre_no_mask_bucket_width_10": "Ours cut at 200 tokens",
 }
 DERIVATIVE_LEVERS = {
-    "bucketed_batch_256": "Ours (notebook 05)",
+    "bucketed_batch_256": "Ours (notebook 06)",
     "bucketed_batch_512": "Batches of 512",
     "padded_to_longest_batch_256": "Every line padded to the longest",
     "padded_to_longest_batch_256_unroll": "Unrolled, every line padded",
-    "bucketed_batch_256_xla": "XLA on notebook 05's batches",
+    "bucketed_batch_256_xla": "XLA on notebook 06's batches",
 }
 
 
@@ -136,7 +136,7 @@ BENCHMARK_ROWS = {
     "published_c": "Published (c)",
     "ours_imdb": "Ours: notebook 02's stacked LSTM, maxlen 500",
     "ours_imdb_maxlen_200": "Ours: notebook 02's stacked LSTM, maxlen 200",
-    "ours_derivative": "Ours: notebook 05's encoder-decoder",
+    "ours_derivative": "Ours: notebook 06's encoder-decoder",
 }
 
 
@@ -193,14 +193,14 @@ def test_derivative_run_times_match_their_results():
     record = committed_results("derivative_models")
     for model, name in (("seq2seq", "encoder-decoder"), ("tagger", "tagger")):
         run = record["models"][model]
-        row = readme_row(f"Notebook 05, training the {name} ({run['epochs_run']} epochs)")
+        row = readme_row(f"Notebook 06, training the {name} ({run['epochs_run']} epochs)")
         assert f"| {run['training_seconds'] / 3600:.1f} h |" in row
     practice = record["models"]["seq2seq_practice"]
     lines = record["examples"]["train"] + practice["extra_lines"]
-    row = readme_row(f"Notebook 05, the encoder-decoder's practice ({practice['epochs_run']} epoch of {lines:,} lines)")
+    row = readme_row(f"Notebook 06, the encoder-decoder's practice ({practice['epochs_run']} epoch of {lines:,} lines)")
     assert f"| {practice['training_seconds'] / 3600:.1f} h |" in row
     decoding = record["decoding_seconds"]
-    assert f"| {decoding['greedy']:.0f} s / {decoding['beam']:.0f} s |" in readme_row("Notebook 05, decoding")
+    assert f"| {decoding['greedy']:.0f} s / {decoding['beam']:.0f} s |" in readme_row("Notebook 06, decoding")
     speed = committed_results("derive_speed")
     assert f"| {speed['seconds']:.0f} s |" in readme_row(f"`derive` on {speed['config']['lines']:,} lines")
 

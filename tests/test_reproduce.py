@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 DATA = os.environ.get(config.DATA_ENV_VAR)
 
 
-@pytest.mark.skipif(not DATA, reason=f"{config.DATA_ENV_VAR} is not set: notebooks 01-03 read IMDB")
+@pytest.mark.skipif(not DATA, reason=f"{config.DATA_ENV_VAR} is not set: notebooks 01-04 read IMDB")
 def test_the_smoke_reproduction_runs_every_step_and_typesets_the_report():
     environment = {**os.environ, config.DATA_ENV_VAR: DATA}
     finished = subprocess.run(

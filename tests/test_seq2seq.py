@@ -203,15 +203,15 @@ def test_extra_settings_are_saved_beside_the_vocabulary(decoder, tmp_path):
     from lstm_utils.saved_models import load_settings
 
     save_seq2seq(decoder.model, decoder.vocabulary, decoder.max_length, models_dir=tmp_path, fingerprint="abc", run={"epochs_run": 2})
-    settings = load_settings("derivative_seq2seq", tmp_path, "derivative", "05_derivative_models.ipynb")
+    settings = load_settings("derivative_seq2seq", tmp_path, "derivative", "06_derivative_models.ipynb")
     assert settings["fingerprint"] == "abc" and settings["run"] == {"epochs_run": 2}
     assert settings["tokens"] == decoder.vocabulary.tokens
 
 
 def test_missing_model_is_a_clear_error(tmp_path):
-    with pytest.raises(ModelNotFoundError, match="notebooks/05"):
+    with pytest.raises(ModelNotFoundError, match="notebooks/06"):
         load_seq2seq(tmp_path)
-    with pytest.raises(ModelNotFoundError, match="notebooks/05"):
+    with pytest.raises(ModelNotFoundError, match="notebooks/06"):
         saved_seq2seq_mode(tmp_path)
 
 

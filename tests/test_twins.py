@@ -6,15 +6,16 @@ import json
 
 import pytest
 
-from lstm_utils import baseline, cells, config, gradient_flow
+from lstm_utils import baseline, cells, config, gradient_flow, pooling
 
 NOTEBOOKS = config.REPOSITORY_ROOT / "notebooks"
-# (notebook, function defined in one of its cells, the package's twin)
+# (notebook, function or class defined in one of its cells, the package's twin)
 TWINS = [
     ("02_simple_rnn_vs_lstm.ipynb", baseline.fit_tfidf_baseline),
-    ("03_inside_the_lstm.ipynb", cells.lstm_forward),
-    ("03_inside_the_lstm.ipynb", cells.simple_rnn_forward),
-    ("03_inside_the_lstm.ipynb", gradient_flow.input_gradient_norms),
+    ("03_beating_the_baseline.ipynb", pooling.MaskedMeanMaxPooling),
+    ("04_inside_the_lstm.ipynb", cells.lstm_forward),
+    ("04_inside_the_lstm.ipynb", cells.simple_rnn_forward),
+    ("04_inside_the_lstm.ipynb", gradient_flow.input_gradient_norms),
 ]
 
 
@@ -29,9 +30,11 @@ def defined_in_notebook(notebook: str, name: str) -> str:
         except SyntaxError:
             continue  # A cell with IPython magics defines nothing twinned.
         for node in tree.body:
-            if isinstance(node, ast.FunctionDef) and node.name == name:
-                return ast.get_source_segment(source, node)
-    raise AssertionError(f"{notebook} defines no function {name}")
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == name:
+                # From the first decorator, as inspect.getsource gives it.
+                first = min([node.lineno, *(decorator.lineno for decorator in node.decorator_list)])
+                return "\n".join(source.splitlines()[first - 1 : node.end_lineno])
+    raise AssertionError(f"{notebook} defines no function or class {name}")
 
 
 @pytest.mark.parametrize(("notebook", "function"), TWINS, ids=[f"{n}:{f.__name__}" for n, f in TWINS])
