@@ -3,7 +3,6 @@
 import json
 from pathlib import Path
 
-from . import pooling  # noqa: F401 - registers the pooling layer the saved model uses.
 from .errors import LstmTutorialError
 from .saved_models import load_model, model_files, save_model
 from .text import OOV_INDEX, WordIndex, tokenize
@@ -42,6 +41,9 @@ class SentimentModel:
     """A saved sentiment model with the vocabulary and settings it was trained with."""
 
     def __init__(self, models_dir: Path | None = None):
+        # Imported here, not at the top, so that TensorFlow starts only where the caller silences it.
+        from . import pooling  # noqa: F401 - registers the pooling layer the saved model uses.
+
         self.model, settings = load_model(
             MODEL_NAME, models_dir, "sentiment", "03_beating_the_baseline.ipynb",
             ("maxlen", "truncating", "padding", "bucket_width", "words", "num_words"),

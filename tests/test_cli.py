@@ -26,6 +26,14 @@ def run_cli(*arguments, stdin=None):
     )
 
 
+def test_importing_the_command_line_and_sentiment_modules_starts_no_tensorflow():
+    # The command line silences TensorFlow's start-up lines around the model load only, so an
+    # import at the top of these modules would print them on every command.
+    code = "import sys, lstm_utils.sentiment, lstm_utils.cli; print('tensorflow' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert result.stdout.strip() == "False"
+
+
 @pytest.fixture(scope="module")
 def models_dir(tmp_path_factory):
     """A small untrained model saved the way notebook 02 saves the real one."""
