@@ -26,13 +26,25 @@ def save_model(model, settings: dict, name: str, models_dir: Path | None = None)
 
     model_file, settings_file = model_files(name, models_dir)
     model_file.parent.mkdir(parents=True, exist_ok=True)
-    # A fresh, uncompiled Model over the same layers is saved without the optimiser's slots.
-    inference_model = keras.Model(model.inputs, model.outputs, name=model.name)
+    # A fresh, uncompiled Model is saved without the optimiser's slots, and without the values of
+    # constant initialisers (word vectors an embedding started from), which its weights already hold.
+    inference_model = keras.models.clone_model(
+        keras.Model(model.inputs, model.outputs, name=model.name), clone_function=_without_constant_initializers
+    )
+    inference_model.set_weights(model.get_weights())
     temporary = model_file.with_name(f".{model_file.stem}.tmp.keras")
     inference_model.save(temporary)
     temporary.replace(model_file)
     atomic_write_bytes(settings_file, json.dumps(settings).encode())
     return model_file, settings_file
+
+
+def _without_constant_initializers(layer):
+    config = layer.get_config()
+    for key, value in config.items():
+        if key.endswith("_initializer") and isinstance(value, dict) and value.get("class_name") == "Constant":
+            config[key] = "zeros"
+    return layer.__class__.from_config(config)
 
 
 def load_model(name: str, models_dir: Path | None, kind: str, trained_by: str, required: tuple[str, ...] = ()):

@@ -21,6 +21,8 @@ def docs_blocks() -> dict[str, dict]:
     return {
         "results.md": {
             "imdb models": imdb_table,
+            "imdb steps": imdb_steps_table,
+            "imdb beyond baseline": imdb_beyond_baseline_table,
             "derivative recipes": recipe_table,
             "language models": language_model_table,
             "forecasts": forecast_table,
@@ -66,6 +68,7 @@ def summary_table(results: dict) -> str:
          f"test accuracy {imdb['simple_rnn']['test']['accuracy']:.4f}", "imdb_comparison"),
         ("IMDB sentiment", notebook_02, "Stacked LSTM (2 x 128, dropout 0.3)",
          f"test accuracy {imdb['stacked_lstm']['test']['accuracy']:.4f}", "imdb_comparison"),
+        *_beyond_baseline_rows(results["imdb_beyond_baseline"]),
         ("Adding problem", "[04](notebooks/04_inside_the_lstm.ipynb)", "SimpleRNN / LSTM / GRU", adding_result,
          "adding_problem"),
         ("Symbolic derivatives", derivative_notebook, "Tagger (published baseline, replicated)",
@@ -83,6 +86,53 @@ def summary_table(results: dict) -> str:
         for experiment, notebook, model, result, source in rows
     ]
     return "\n".join(lines)
+
+
+def beyond_baseline_labels(record: dict) -> dict[str, str]:
+    """The three test rows of notebook 03's results `record`, by how the tables name them."""
+    return {
+        "baseline": "TF-IDF + logistic regression, fitted again (baseline)",
+        "final": f"LSTM chosen on validation (step {_step_number(record)}: {record['final']['name']})",
+        "combined": f"LSTM and bag of words averaged (LSTM weight {record['combined']['lstm_weight']:.1f}, chosen on validation)",
+    }
+
+
+def _step_number(record: dict) -> int:
+    return [step["name"] for step in record["steps"]].index(record["final"]["name"])
+
+
+def _beyond_baseline_rows(record: dict) -> list[tuple]:
+    notebook = "[03](notebooks/03_beating_the_baseline.ipynb)"
+    return [
+        ("IMDB sentiment", notebook, label, f"test accuracy {record[part]['test']['accuracy']:.4f}", "imdb_beyond_baseline")
+        for part, label in beyond_baseline_labels(record).items()
+    ]
+
+
+def imdb_steps_table(results: dict) -> str:
+    """Notebook 03's steps on the validation split, the baseline's validation accuracy last."""
+    record = results["imdb_beyond_baseline"]
+    rows = [
+        "| step | validation accuracy | seconds per epoch | epochs trained | parameters |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for number, step in enumerate(record["steps"]):
+        rows.append(
+            f"| {number}. {step['name']} | {step['validation_accuracy']:.4f} | {step['seconds_per_epoch']:.0f} "
+            f"| {step['epochs_run']} (best: {step['best_epoch']}) | {step['parameters']:,} |"
+        )
+    rows.append(f"| TF-IDF + logistic regression (C = {record['baseline']['C']:g}) | {record['baseline']['validation_accuracy']:.4f} | | | |")
+    return "\n".join(rows)
+
+
+def imdb_beyond_baseline_table(results: dict) -> str:
+    """Notebook 03's final model, the baseline and the two averaged on the IMDB test split."""
+    record = results["imdb_beyond_baseline"]
+    rows = ["| model | test accuracy | F1 | ROC-AUC |", "| --- | --- | --- | --- |"]
+    for part, label in beyond_baseline_labels(record).items():
+        test = record[part]["test"]
+        rows.append(f"| {label} | {test['accuracy']:.4f} | {test['f1']:.4f} | {test['roc_auc']:.4f} |")
+    return "\n".join(rows)
 
 
 def _language_model_rows(record: dict) -> list[tuple]:

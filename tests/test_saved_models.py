@@ -7,7 +7,7 @@ import pytest
 
 from lstm_utils import config
 from lstm_utils.errors import ModelNotFoundError
-from lstm_utils.saved_models import committed_models_dir, model_files
+from lstm_utils.saved_models import committed_models_dir, model_files, save_model
 from lstm_utils.sentiment import SentimentModel
 from lstm_utils.seq2seq import saved_seq2seq_mode
 
@@ -100,3 +100,18 @@ def test_a_committed_model_is_used_only_when_its_settings_match(monkeypatch, tmp
     monkeypatch.delenv(config.TRAIN_ENV_VAR)
     monkeypatch.setenv(config.SMOKE_ENV_VAR, "1")
     assert committed_model("tiny", fingerprint) is None  # Smoke mode trains its own tiny models.
+
+
+def test_word_vectors_an_embedding_started_from_are_saved_once_as_weights_not_again_in_its_config(tmp_path):
+    # Notebook 03's embedding starts from word2vec rows through a Constant initialiser, whose
+    # values Keras would otherwise write into the model's JSON config as a second, textual copy.
+    import numpy as np
+
+    rows = np.random.default_rng(0).normal(size=(5_000, 32)).astype("float32")
+    token_ids = keras.Input(shape=(None,), dtype="int32")
+    vectors = keras.layers.Embedding(5_000, 32, embeddings_initializer=keras.initializers.Constant(rows))(token_ids)
+    model = keras.Model(token_ids, keras.layers.Dense(1)(keras.layers.GlobalAveragePooling1D()(vectors)))
+    model_file, _ = save_model(model, {"maxlen": 10}, "with_vectors", tmp_path)
+    assert model_file.stat().st_size < 1.5 * rows.nbytes
+    loaded = keras.saving.load_model(model_file)
+    assert np.array_equal(loaded.get_weights()[0], rows)
