@@ -67,6 +67,8 @@ def test_run_times_match_their_results():
     assert f"| {runtimes['01_imdb_data.ipynb'] / 60:.1f} min |" in readme_row("Notebook 01")
     notebook_02 = committed_results("imdb_comparison")["notebook_seconds"]
     assert f"| {notebook_02 / 60:.1f} min |" in readme_row("Notebook 02")
+    notebook_03 = committed_results("imdb_beyond_baseline")["notebook_seconds"]
+    assert f"| {notebook_03 / 60:.1f} min |" in readme_row("Notebook 03")
     assert f"| {runtimes['05_derivative_dataset.ipynb'] / 60:.1f} min |" in readme_row("Notebook 05")
     generation = committed_results("derivative_generation_time")
     assert generation["config"]["n"] == 1_000_000

@@ -71,7 +71,7 @@ def test_the_hardware_sentence_names_each_run_by_the_processor_it_ran_on(fill_re
         stem: {"hardware": {"processor": processors.get(stem, "AMD EPYC")}} for stem in fill_report.RUNS
     }
     sentence = fill_report._processors(results)
-    assert sentence.startswith("an AMD EPYC for notebook 02, notebook 05, ")
+    assert sentence.startswith("an AMD EPYC for notebook 02, notebook 03, notebook 05, ")
     assert sentence.endswith("; an Intel Xeon for notebook 04")
 
 
