@@ -405,6 +405,10 @@ def _language_model(record: dict, check_claims: bool) -> dict:
     }
 
 
+# The test accuracy issue 29 set as the goal for notebook 03's LSTM, which the text discusses.
+IMDB_ACCURACY_GOAL = 0.91
+
+
 def _beyond_baseline(record: dict, check_claims: bool) -> dict:
     """Claims of docs/results.md about notebook 03's steps and test scores."""
     accuracy = [step["validation_accuracy"] for step in record["steps"]]
@@ -415,9 +419,12 @@ def _beyond_baseline(record: dict, check_claims: bool) -> dict:
         claim(record["steps"][3]["best_epoch"] <= 2, "the larger vocabulary overfit within a few epochs")
         gains = sorted(range(1, len(accuracy)), key=lambda i: accuracy[i] - accuracy[i - 1])[-2:]
         claim(sorted(gains) == [4, 5], "word2vec and the constant learning rate gave the two largest gains")
-        claim(test["final"] < test["baseline"] and test["final"] < 0.91, "the LSTM alone misses the goal")
-        claim(test["combined"] >= 0.91 and test["combined"] > test["baseline"], "the average passes both")
-    return {"beyond_baseline_combined_minus_baseline_points": 100 * (test["combined"] - test["baseline"])}
+        claim(test["final"] < test["baseline"] and test["final"] < IMDB_ACCURACY_GOAL, "the LSTM alone misses the goal")
+        claim(test["combined"] >= IMDB_ACCURACY_GOAL and test["combined"] > test["baseline"], "the average passes both")
+    return {
+        "imdb_accuracy_goal": IMDB_ACCURACY_GOAL,
+        "beyond_baseline_combined_minus_baseline_points": 100 * (test["combined"] - test["baseline"]),
+    }
 
 
 def _forecasting(record: dict, check_claims: bool) -> dict:
