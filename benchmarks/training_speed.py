@@ -178,7 +178,7 @@ def _imdb(name: str, quick: bool) -> dict:
         epochs, callbacks = PUBLISHED_EPOCHS, []
         optimizer = keras.optimizers.Adam(1e-3)
     else:
-        model = _fresh_copy("imdb_lstm")
+        model = _fresh_copy("imdb_stacked_lstm")
         feeding = {"padding": settings["padding"], "bucket_width": settings["bucket_width"]}
         train = bucketed_dataset(
             x_train, y_train, settings["batch_size"], settings["maxlen"], settings["truncating"], seed=42, **feeding

@@ -228,9 +228,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="command")
     sentiment = commands.add_parser(
         "sentiment",
-        help="classify movie reviews as positive or negative with the trained IMDB LSTM",
+        help="classify movie reviews as positive or negative with notebook 03's trained LSTM",
         description="Print `label probability text` for each text (or JSON with --json). "
-        "The model comes from notebook 02 (models/imdb_lstm.keras). A text the model cannot "
+        "The model comes from notebook 03 (models/imdb_lstm.keras). A text the model cannot "
         "judge (no words, no word it knows, over 100,000 characters) gets one line on standard "
         "error and an empty result in its place (null in JSON); the others are answered.",
         epilog="exit codes: 0 every text answered; 1 error (no model or a damaged one, "

@@ -7,7 +7,10 @@ from .errors import LstmTutorialError
 from .saved_models import load_model, model_files, save_model
 from .text import OOV_INDEX, WordIndex, tokenize
 
+# `sentiment` answers with notebook 03's final model; notebook 04 looks inside notebook 02's stacked LSTM.
 MODEL_NAME = "imdb_lstm"
+STACKED_LSTM_NAME = "imdb_stacked_lstm"
+TRAINED_BY = {MODEL_NAME: "03_beating_the_baseline.ipynb", STACKED_LSTM_NAME: "02_simple_rnn_vs_lstm.ipynb"}
 # The longest IMDB review has about 14,000 characters; far longer input is not a review.
 MAX_TEXT_CHARACTERS = 100_000
 
@@ -25,8 +28,9 @@ def save_sentiment_model(
     models_dir=None,
     padding: str = "post",
     bucket_width: int = 50,
+    name: str = MODEL_NAME,
 ):
-    """Save the model with its vocabulary and the padding settings it was trained with."""
+    """Save the model as `name` with its vocabulary and the padding settings it was trained with."""
     settings = {
         "maxlen": maxlen,
         "truncating": truncating,
@@ -34,18 +38,18 @@ def save_sentiment_model(
         "bucket_width": bucket_width,
         **json.loads(word_index.to_json()),
     }
-    return save_model(model, settings, MODEL_NAME, models_dir)
+    return save_model(model, settings, name, models_dir)
 
 
 class SentimentModel:
     """A saved sentiment model with the vocabulary and settings it was trained with."""
 
-    def __init__(self, models_dir: Path | None = None):
+    def __init__(self, models_dir: Path | None = None, name: str = MODEL_NAME):
         # Imported here, not at the top, so that TensorFlow starts only where the caller silences it.
         from . import pooling  # noqa: F401 - registers the pooling layer the saved model uses.
 
         self.model, settings = load_model(
-            MODEL_NAME, models_dir, "sentiment", "03_beating_the_baseline.ipynb",
+            name, models_dir, "sentiment", TRAINED_BY[name],
             ("maxlen", "truncating", "padding", "bucket_width", "words", "num_words"),
         )
         self.maxlen = settings["maxlen"]

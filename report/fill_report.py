@@ -103,6 +103,7 @@ def derived_values(results: dict, template: str, check_claims: bool = True) -> d
         **_language_model(results["language_model"], check_claims),
         **_forecasting(results["time_series"], check_claims),
         **_beyond_baseline(results["imdb_beyond_baseline"], check_claims),
+        **_recipes(results["derivative_recipe_cpu"], check_claims),
         "length_fit_r2_lstm": cost["fits"]["lstm"]["length"]["r_squared"],
         "length_fit_r2_simple_rnn": cost["fits"]["simple_rnn"]["length"]["r_squared"],
         "largest_units": max(cost["config"]["units"]),
@@ -425,6 +426,16 @@ def _beyond_baseline(record: dict, check_claims: bool) -> dict:
         "imdb_accuracy_goal": IMDB_ACCURACY_GOAL,
         "beyond_baseline_combined_minus_baseline_points": 100 * (test["combined"] - test["baseline"]),
     }
+
+
+def _recipes(record: dict, check_claims: bool) -> dict:
+    """Claims of docs/results.md about the training recipes measured for the new derivative dataset."""
+    score = {name: variant["validation_exact_match"] for name, variant in record["variants"].items()}
+    if check_claims:
+        claim(max(score, key=score.get) == "fresh_256", "fresh lines at batch 256 score best")
+        claim(score["fresh_256"] - score["fresh_512"] < 0.01, "batches of 512 cost under a point")
+        claim(min(score, key=score.get) == "fresh_512_warmup_cosine", "the cosine decay over one pass scores worst")
+    return {}
 
 
 def _forecasting(record: dict, check_claims: bool) -> dict:

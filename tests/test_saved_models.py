@@ -79,6 +79,20 @@ def test_the_committed_derivative_model_is_full_mode_and_small():
     assert sum(path.stat().st_size for path in files) <= 25 * 2**20
 
 
+def test_sentiment_answers_with_notebook_03s_model_and_notebook_04_reads_notebook_02s():
+    from lstm_utils.sentiment import STACKED_LSTM_NAME, SentimentModel
+
+    folder = config.REPOSITORY_ROOT / "models"
+    final = SentimentModel(folder)
+    kinds = {type(layer).__name__ for layer in final.model.layers}
+    assert {"Bidirectional", "MaskedMeanMaxPooling"} <= kinds
+    assert sum(path.stat().st_size for path in model_files("imdb_lstm", folder)) <= 20 * 2**20
+    stacked = SentimentModel(folder, STACKED_LSTM_NAME)
+    # Notebook 04 reads the gates of the first plain LSTM layer, which only notebook 02's model has.
+    assert sum(isinstance(layer, keras.layers.LSTM) for layer in stacked.model.layers) == 2
+    assert (final.word_index.num_words, stacked.word_index.num_words) == (20_000, 10_000)
+
+
 def test_a_committed_model_is_used_only_when_its_settings_match(monkeypatch, tmp_path):
     from lstm_utils.saved_models import committed_model, save_model, settings_fingerprint
 
