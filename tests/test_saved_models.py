@@ -8,7 +8,7 @@ import pytest
 from lstm_utils import config
 from lstm_utils.errors import ModelNotFoundError
 from lstm_utils.saved_models import committed_models_dir, model_files, save_model
-from lstm_utils.sentiment import SentimentModel
+from lstm_utils.sentiment import STACKED_LSTM_NAME, SentimentModel, model_paths
 from lstm_utils.seq2seq import saved_seq2seq_mode
 
 
@@ -80,13 +80,11 @@ def test_the_committed_derivative_model_is_full_mode_and_small():
 
 
 def test_sentiment_answers_with_notebook_03s_model_and_notebook_04_reads_notebook_02s():
-    from lstm_utils.sentiment import STACKED_LSTM_NAME, SentimentModel
-
     folder = config.REPOSITORY_ROOT / "models"
     final = SentimentModel(folder)
     kinds = {type(layer).__name__ for layer in final.model.layers}
     assert {"Bidirectional", "MaskedMeanMaxPooling"} <= kinds
-    assert sum(path.stat().st_size for path in model_files("imdb_lstm", folder)) <= 20 * 2**20
+    assert sum(path.stat().st_size for path in model_paths(folder)) <= 20 * 2**20
     stacked = SentimentModel(folder, STACKED_LSTM_NAME)
     # Notebook 04 reads the gates of the first plain LSTM layer, which only notebook 02's model has.
     assert sum(isinstance(layer, keras.layers.LSTM) for layer in stacked.model.layers) == 2
