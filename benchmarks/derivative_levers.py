@@ -96,11 +96,28 @@ def timed_variant(settings: dict, model_settings: dict, vocabulary, sources, tar
 
         batches = [((widen(x), widen(y)), widen(z)) for (x, y), z in batches]
     set_seeds(42)
-    model = build_seq2seq(
-        len(vocabulary), **model_settings, unroll_length=longest if settings["unroll"] else None
-    )
+    model = build_seq2seq(len(vocabulary), **model_settings)
+    if settings["unroll"]:
+        model = unrolled(model, longest)
     model.compile("adam", "sparse_categorical_crossentropy", jit_compile=settings["jit_compile"])
     return FastestSteps(model, batches)
+
+
+def unrolled(model, length: int):
+    """The same model with inputs of exactly `length` tokens and every LSTM unrolled over them."""
+    import keras
+
+    def clone(layer):
+        settings = layer.get_config()
+        if isinstance(layer, keras.layers.LSTM):
+            settings["unroll"] = True
+        elif isinstance(layer, keras.layers.Bidirectional):
+            settings["layer"]["config"]["unroll"] = True
+            settings["backward_layer"]["config"]["unroll"] = True
+        return type(layer).from_config(settings)
+
+    inputs = [keras.Input((length,), dtype="int32", name=tensor.name) for tensor in model.inputs]
+    return keras.models.clone_model(model, input_tensors=inputs, clone_function=clone)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from lstm_utils import baseline, cells, config, gradient_flow, pooling
+from lstm_utils import baseline, cells, config, gradient_flow, pooling, seq2seq
 
 NOTEBOOKS = config.REPOSITORY_ROOT / "notebooks"
 # (notebook, function or class defined in one of its cells, the package's twin)
@@ -16,6 +16,8 @@ TWINS = [
     ("04_inside_the_lstm.ipynb", cells.lstm_forward),
     ("04_inside_the_lstm.ipynb", cells.simple_rnn_forward),
     ("04_inside_the_lstm.ipynb", gradient_flow.input_gradient_norms),
+    ("06_derivative_models.ipynb", seq2seq.build_seq2seq),
+    ("06_derivative_models.ipynb", seq2seq.greedy_decode),
 ]
 
 
