@@ -76,6 +76,7 @@ def summary_table(results: dict) -> str:
          f"exact match {confirmed['exact_match']:.4f}, none confirmed for {confirmed['not_confirmed']:.2%}", "derivative_models"),
         *_language_model_rows(results["language_model"]),
         *_forecasting_rows(results["time_series"]),
+        _recipe_row(results["derivative_recipe_cpu"]),
         ("Training speed (CPU)", "[benchmark](benchmarks/training_speed.py)",
          "notebook 02's LSTM at maxlen 200, against published configuration (a)", speed_result, "benchmark_cpu"),
     ]
@@ -230,6 +231,17 @@ def _forecasting_rows(record: dict) -> list[tuple]:
         ("CO2 forecast", notebook, label, f"test MAE {' / '.join(_test_mae(record, name))} ppm, {weeks} weeks ahead", "time_series")
         for name, label in forecaster_labels(record).items()
     ]
+
+
+def _recipe_row(record: dict) -> tuple:
+    """The derivative recipes benchmark in one row: each recipe's validation exact match."""
+    scores = " / ".join(f"{record['variants'][name]['validation_exact_match']:.4f}" for name in RECIPES if name in record["variants"])
+    labels = " / ".join(name for name in RECIPES if name in record["variants"])
+    return (
+        "Derivative training recipes", "[benchmark](benchmarks/derivative_recipe.py)",
+        f"encoder-decoder on {record['config']['lines_per_variant']:,} lines: {labels}",
+        f"validation exact match {scores}", "derivative_recipe_cpu",
+    )
 
 
 def confirmed_decoding(derivatives: dict) -> tuple[str, dict]:
