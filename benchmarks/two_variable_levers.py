@@ -56,17 +56,13 @@ def main() -> int:
     import keras
 
     from lstm_utils import config
-    from lstm_utils.derivative_dataset import load_dataset
-    from lstm_utils.derivative_metrics import error_kind, shares_by_group
-    from lstm_utils.notation import parse_line
+    from lstm_utils.derivatives.dataset import load_dataset
+    from lstm_utils.derivatives.metrics import error_kind, shares_by_group
+    from lstm_utils.derivatives.model import build_seq2seq
+    from lstm_utils.derivatives.notation import parse_line
+    from lstm_utils.derivatives.seq2seq import Seq2SeqDecoder, TokenVocabulary, seq2seq_dataset
     from lstm_utils.results import device_kind, save_results
-    from lstm_utils.seq2seq import (
-        Seq2SeqDecoder,
-        TokenVocabulary,
-        build_seq2seq,
-        seq2seq_dataset,
-    )
-    from lstm_utils.training import fit_resumable, set_seeds
+    from lstm_utils.training.fit import fit_resumable, set_seeds
 
     mode = config.run_mode()
     settings = SETTINGS[mode]

@@ -59,7 +59,7 @@ PATIENCE = 2
 def main() -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from lstm_utils import config
-    from lstm_utils.derivative_dataset import load_dataset
+    from lstm_utils.derivatives.dataset import load_dataset
     from lstm_utils.results import device_kind, save_results
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -101,7 +101,7 @@ def main() -> int:
 def starting_model(mode: str):
     """Notebook 06's encoder-decoder before its practice step (in smoke mode, the committed model)."""
     from lstm_utils import config
-    from lstm_utils.seq2seq import load_seq2seq
+    from lstm_utils.derivatives.seq2seq import load_seq2seq
 
     decoder = load_seq2seq(config.REPOSITORY_ROOT / "models")
     if mode == "full":
@@ -118,12 +118,8 @@ def starting_model(mode: str):
 
 def score(decoder, test: list) -> dict:
     """Greedy exact match and kinds of error of `decoder` on the test examples, overall and per family."""
-    from lstm_utils.derivative_metrics import (
-        accuracy_by_group,
-        error_kind,
-        shares_by_group,
-    )
-    from lstm_utils.notation import parse_line
+    from lstm_utils.derivatives.metrics import accuracy_by_group, error_kind, shares_by_group
+    from lstm_utils.derivatives.notation import parse_line
 
     started = time.perf_counter()
     predictions = decoder.predict([e.source for e in test])
@@ -146,14 +142,14 @@ def practise(name: str, recipe: dict, settings: dict, dataset: dict, before: dic
     import keras
 
     from lstm_utils import config
-    from lstm_utils.derivative_dataset import extra_training_examples
-    from lstm_utils.seq2seq import (
+    from lstm_utils.derivatives.dataset import extra_training_examples
+    from lstm_utils.derivatives.seq2seq import (
         Seq2SeqDecoder,
         greedy_exact_match_callback,
         save_seq2seq,
         seq2seq_dataset,
     )
-    from lstm_utils.training import fit_resumable, set_seeds
+    from lstm_utils.training.fit import fit_resumable, set_seeds
 
     started = time.perf_counter()
     extra = []

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from lstm_utils import config
-from lstm_utils.derivative_metrics import ERROR_KINDS
+from lstm_utils.derivatives.metrics import ERROR_KINDS
 from lstm_utils.results import hardware_info
 
 # Read before the isolated environment of conftest.py hides it from the tests.
