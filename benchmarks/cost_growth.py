@@ -99,7 +99,7 @@ class TimedModel:
         import numpy as np
         from keras import layers
 
-        from lstm_utils.training import set_seeds
+        from lstm_utils.training.fit import set_seeds
 
         set_seeds(0)
         token_ids = keras.Input(shape=(length,), dtype="int32")

@@ -44,9 +44,9 @@ def main() -> int:
     import tensorflow as tf
 
     from lstm_utils import config
-    from lstm_utils.derivative_dataset import load_dataset
+    from lstm_utils.derivatives.dataset import load_dataset
+    from lstm_utils.derivatives.seq2seq import TokenVocabulary
     from lstm_utils.results import device_kind, save_results
-    from lstm_utils.seq2seq import TokenVocabulary
 
     mode = config.run_mode()
     train = load_dataset(DATASET_SIZE[mode], seed=42)["train"]
@@ -82,8 +82,9 @@ def timed_variant(settings: dict, model_settings: dict, vocabulary, sources, tar
     """The variant's compiled model on a sixty-fourth of an epoch's batches, traced for every width."""
     import numpy as np
 
-    from lstm_utils.seq2seq import build_seq2seq, seq2seq_dataset
-    from lstm_utils.training import set_seeds
+    from lstm_utils.derivatives.model import build_seq2seq
+    from lstm_utils.derivatives.seq2seq import seq2seq_dataset
+    from lstm_utils.training.fit import set_seeds
 
     dataset = seq2seq_dataset(vocabulary, sources, targets, settings["batch_size"], seed=42)
     batches = sample_by_width([((x.numpy(), y.numpy()), z.numpy()) for (x, y), z in dataset], TIMED_SHARE)

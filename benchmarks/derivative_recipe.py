@@ -53,7 +53,7 @@ SETTINGS = {
 def main() -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from lstm_utils import config
-    from lstm_utils.derivative_dataset import load_dataset
+    from lstm_utils.derivatives.dataset import load_dataset
     from lstm_utils.results import device_kind, save_results
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -83,7 +83,7 @@ def main() -> int:
 
 def training_lines(variant: dict, dataset: dict) -> list:
     """The lines of every pass, one after another: the training split again, or fresh draws of its size."""
-    from lstm_utils.derivative_dataset import fresh_training_examples
+    from lstm_utils.derivatives.dataset import fresh_training_examples
 
     size = len(dataset["train"])
     if not variant["fresh"]:
@@ -95,7 +95,7 @@ def training_lines(variant: dict, dataset: dict) -> list:
 def optimizer(variant: dict, steps: int):
     import keras
 
-    from lstm_utils.training import warmup_cosine
+    from lstm_utils.training.fit import warmup_cosine
 
     rate = variant["learning_rate"]
     if variant["schedule"] == "warmup_cosine":
@@ -126,10 +126,11 @@ def train_variant(name: str, variant: dict, settings: dict, dataset: dict) -> di
     """Train one variant over its lines as a single epoch; its validation scores and times."""
     import math
 
-    from lstm_utils.derivative_metrics import accuracy_by_group
-    from lstm_utils.notation import tokenize
-    from lstm_utils.seq2seq import Seq2SeqDecoder, TokenVocabulary, build_seq2seq, seq2seq_dataset
-    from lstm_utils.training import fit_resumable, set_seeds
+    from lstm_utils.derivatives.metrics import accuracy_by_group
+    from lstm_utils.derivatives.model import build_seq2seq
+    from lstm_utils.derivatives.notation import tokenize
+    from lstm_utils.derivatives.seq2seq import Seq2SeqDecoder, TokenVocabulary, seq2seq_dataset
+    from lstm_utils.training.fit import fit_resumable, set_seeds
 
     BatchProgress = progress_callback()
     started = time.perf_counter()

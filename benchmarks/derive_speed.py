@@ -18,10 +18,10 @@ import time
 from pathlib import Path
 
 from lstm_utils import config
-from lstm_utils.derivative_dataset import load_dataset
+from lstm_utils.derivatives.dataset import load_dataset
+from lstm_utils.derivatives.seq2seq import saved_seq2seq_mode
 from lstm_utils.errors import LstmTutorialError
 from lstm_utils.results import save_results
-from lstm_utils.seq2seq import saved_seq2seq_mode
 
 DATASET_SIZE, DATASET_SEED = 1_000_000, 42  # Notebook 06's dataset.
 TARGET_LINES, TARGET_SECONDS = 2_000, 120

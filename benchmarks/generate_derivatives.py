@@ -11,7 +11,7 @@ import argparse
 import os
 import time
 
-from lstm_utils.derivative_data import family_shares, generate
+from lstm_utils.derivatives.generator import family_shares, generate
 from lstm_utils.results import save_results
 
 TARGET_LINES = 1_000_000

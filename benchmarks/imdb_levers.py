@@ -60,7 +60,7 @@ def main() -> int:
     from sklearn.model_selection import train_test_split
 
     from lstm_utils import config
-    from lstm_utils.imdb import load_imdb, subsample
+    from lstm_utils.imdb.data import load_imdb, subsample
     from lstm_utils.results import device_kind, save_results
 
     notebook_config = json.loads((config.REPOSITORY_ROOT / "results" / "imdb_comparison.json").read_text())["config"]
@@ -98,8 +98,9 @@ def timed_variant(settings: dict, notebook_config: dict, x_train, y_train) -> Fa
     """The variant's compiled model on a sixteenth of an epoch's batches, traced for every width."""
     import numpy as np
 
-    from lstm_utils.sequences import pad_sequences
-    from lstm_utils.training import bucketed_dataset, set_seeds
+    from lstm_utils.training.fit import set_seeds
+    from lstm_utils.training.pipelines import bucketed_dataset
+    from lstm_utils.training.sequences import pad_sequences
 
     set_seeds(42)
     model = build_model(notebook_config, settings["mask"])

@@ -11,7 +11,7 @@ import tempfile
 import time
 
 from lstm_utils import config
-from lstm_utils.imdb import find_imdb_source, load_imdb
+from lstm_utils.imdb.data import find_imdb_source, load_imdb
 from lstm_utils.results import save_results
 
 NUM_WORDS = 20_000

@@ -147,15 +147,11 @@ def _imdb(name: str, quick: bool) -> dict:
     from sklearn.model_selection import train_test_split
 
     from lstm_utils import config
-    from lstm_utils.imdb import load_imdb, subsample
-    from lstm_utils.metrics import binary_classification_metrics
-    from lstm_utils.sequences import pad_sequences
-    from lstm_utils.training import (
-        EpochTimer,
-        bucketed_dataset,
-        predict_probabilities,
-        set_seeds,
-    )
+    from lstm_utils.imdb.data import load_imdb, subsample
+    from lstm_utils.imdb.metrics import binary_classification_metrics
+    from lstm_utils.training.fit import EpochTimer, set_seeds
+    from lstm_utils.training.pipelines import bucketed_dataset, predict_probabilities
+    from lstm_utils.training.sequences import pad_sequences
 
     settings = _settings(name)
     (x_train_all, y_train_all), (x_test, y_test), _ = load_imdb(num_words=10_000)
@@ -224,9 +220,9 @@ def _derivative(quick: bool) -> dict:
     import keras
 
     from lstm_utils import config
-    from lstm_utils.derivative_dataset import load_dataset
-    from lstm_utils.seq2seq import TokenVocabulary, seq2seq_dataset
-    from lstm_utils.training import set_seeds
+    from lstm_utils.derivatives.dataset import load_dataset
+    from lstm_utils.derivatives.seq2seq import TokenVocabulary, seq2seq_dataset
+    from lstm_utils.training.fit import set_seeds
 
     settings = _committed_config("derivative_models")
     recorded = _settings("ours_derivative")

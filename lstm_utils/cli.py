@@ -40,7 +40,7 @@ def _native_stderr_silenced():
 def _sentiment(arguments) -> int:
     from pathlib import Path
 
-    from .sentiment import SentimentModel, read_texts
+    from .imdb.sentiment import SentimentModel, read_texts
 
     if bool(arguments.texts) == bool(arguments.file):
         print("error: give either texts on the command line or --file PATH", file=sys.stderr)
@@ -61,7 +61,7 @@ def _sentiment(arguments) -> int:
     else:
         texts, where = arguments.texts, "text"
     if arguments.out:
-        from .derivative_data import check_writable
+        from .derivatives.generator import check_writable
 
         check_writable(Path(arguments.out))
     with _native_stderr_silenced():
@@ -138,7 +138,7 @@ def _generate_derivatives(arguments) -> int:
     import time
     from pathlib import Path
 
-    from .derivative_data import (
+    from .derivatives.generator import (
         FAMILY_WEIGHTS,
         check_writable,
         family_shares,
@@ -170,8 +170,8 @@ def _generate_derivatives(arguments) -> int:
 def _derive(arguments) -> int:
     from pathlib import Path
 
-    from .derivative_data import check_writable
-    from .derive import derive, problem_from_function, problems_from_lines, score
+    from .derivatives.derive import derive, problem_from_function, problems_from_lines, score
+    from .derivatives.generator import check_writable
     from .files import atomic_write_bytes
 
     if bool(arguments.functions) == bool(arguments.file):
@@ -191,7 +191,7 @@ def _derive(arguments) -> int:
 
     if arguments.out:
         check_writable(Path(arguments.out))
-    from .seq2seq import load_seq2seq
+    from .derivatives.seq2seq import load_seq2seq
 
     with _native_stderr_silenced():
         # Nothing to predict when every input is malformed: the model is not even loaded.

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
-from .text import START_INDEX
+from .imdb.text import START_INDEX
 
 
 class KneserNey:

@@ -12,8 +12,9 @@ import numpy as np
 from test_training import tiny_model, tiny_sequences
 
 from lstm_utils import config
-from lstm_utils.distribute import distribution_strategy
-from lstm_utils.training import bucketed_dataset, fit_resumable
+from lstm_utils.training.distribute import distribution_strategy
+from lstm_utils.training.fit import fit_resumable
+from lstm_utils.training.pipelines import bucketed_dataset
 
 os.environ[config.CPU_DEVICES_ENV_VAR] = "2"
 two_replicas = distribution_strategy("mirrored")  # First, while the CPU can still be split.

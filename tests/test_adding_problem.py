@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from lstm_utils.adding_problem import BASELINE_MSE, SOLVED_MSE, adding_problem_data
 from lstm_utils.errors import LstmTutorialError
+from lstm_utils.inside.adding_problem import BASELINE_MSE, SOLVED_MSE, adding_problem_data
 
 
 @pytest.mark.parametrize("length", [2, 7, 50])

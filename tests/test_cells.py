@@ -2,15 +2,15 @@ import keras
 import numpy as np
 import pytest
 
-from lstm_utils.cells import (
+from lstm_utils.errors import LstmTutorialError
+from lstm_utils.inside.cells import (
     GATES,
     UnsupportedLayerError,
     lstm_forward,
     simple_rnn_forward,
     split_lstm_weights,
 )
-from lstm_utils.errors import LstmTutorialError
-from lstm_utils.training import set_seeds
+from lstm_utils.training.fit import set_seeds
 
 BATCH, STEPS, FEATURES, UNITS = 3, 9, 4, 5
 # Keras computes in float32, the NumPy cells in float64; the issue asks for agreement to 1e-5.

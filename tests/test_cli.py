@@ -1,17 +1,17 @@
 """The `python -m lstm_utils` command line, run as a user would run it."""
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 
 import keras
 import pytest
 
+from lstm_utils.imdb.sentiment import SentimentModel, model_paths, save_sentiment_model
+from lstm_utils.imdb.text import WordIndex
 from lstm_utils.saved_models import load_model
-from lstm_utils.sentiment import SentimentModel, model_paths, save_sentiment_model
-from lstm_utils.text import WordIndex
 
 
 def run_cli(*arguments, stdin=None):
@@ -29,7 +29,7 @@ def run_cli(*arguments, stdin=None):
 def test_importing_the_command_line_and_sentiment_modules_starts_no_tensorflow():
     # The command line silences TensorFlow's start-up lines around the model load only, so an
     # import at the top of these modules would print them on every command.
-    code = "import sys, lstm_utils.sentiment, lstm_utils.cli; print('tensorflow' in sys.modules)"
+    code = "import sys, lstm_utils.imdb.sentiment, lstm_utils.cli; print('tensorflow' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert result.stdout.strip() == "False"
 
@@ -217,7 +217,8 @@ def test_saved_model_is_small(models_dir):
 @pytest.fixture(scope="module")
 def derivative_models_dir(tmp_path_factory):
     """A tiny untrained encoder-decoder saved the way notebook 06 saves the real one."""
-    from lstm_utils.seq2seq import TokenVocabulary, build_seq2seq, save_seq2seq
+    from lstm_utils.derivatives.model import build_seq2seq
+    from lstm_utils.derivatives.seq2seq import TokenVocabulary, save_seq2seq
 
     folder = tmp_path_factory.mktemp("derivative_models")
     vocabulary = TokenVocabulary.from_texts(["d(4cos^2(9x^3))/dx=-216x^2*sin(9x^3)*cos(9x^3)+1"])

@@ -11,8 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_notation import EXAMPLES
 
-from lstm_utils import derivative_data, notation
-from lstm_utils.derivative_data import (
+from lstm_utils.derivatives import generator as derivative_data
+from lstm_utils.derivatives import notation
+from lstm_utils.derivatives.dataset import extra_training_examples, fresh_training_examples
+from lstm_utils.derivatives.generator import (
     FAMILY_WEIGHTS,
     SPLIT_SHARES,
     TWO_VARIABLE_PAIRS,
@@ -28,9 +30,7 @@ from lstm_utils.derivative_data import (
     two_variable_pair,
     write_lines,
 )
-from lstm_utils.derivative_dataset import extra_training_examples, fresh_training_examples
-from lstm_utils.errors import DataError, LstmTutorialError
-from lstm_utils.notation import (
+from lstm_utils.derivatives.notation import (
     MAX_SIDE_LENGTH,
     format_expression,
     format_line,
@@ -38,6 +38,7 @@ from lstm_utils.notation import (
     parse_expression,
     parse_line,
 )
+from lstm_utils.errors import DataError, LstmTutorialError
 
 SAMPLE_SIZE = 3000
 # The public project's notation covers these shapes; each must come out of the printer exactly so.
@@ -317,7 +318,7 @@ def test_cli_help_and_usage():
 
 
 def test_training_passes_are_the_split_then_cached_fresh_draws(monkeypatch):
-    from lstm_utils import derivative_dataset
+    from lstm_utils.derivatives import dataset as derivative_dataset
 
     passes = derivative_dataset.training_passes(400, seed=3, passes=3, progress=False)
     dataset = derivative_dataset.load_dataset(400, seed=3, progress=False)

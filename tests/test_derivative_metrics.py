@@ -2,7 +2,7 @@
 
 import pytest
 
-from lstm_utils.derivative_metrics import (
+from lstm_utils.derivatives.metrics import (
     accuracy_by_group,
     error_kind,
     exact_match,
@@ -10,7 +10,7 @@ from lstm_utils.derivative_metrics import (
     sympy_equivalence,
     token_accuracy,
 )
-from lstm_utils.notation import parse_line
+from lstm_utils.derivatives.notation import parse_line
 
 
 def test_exact_match_counts_whole_strings():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from lstm_utils.derive import derive, problem_from_function, problems_from_lines, score
+from lstm_utils.derivatives.derive import derive, problem_from_function, problems_from_lines, score
 from lstm_utils.errors import LstmTutorialError
 
 

@@ -13,14 +13,11 @@ import tensorflow as tf
 from test_training import tiny_model, tiny_sequences
 
 from lstm_utils import config
-from lstm_utils.distribute import (
-    describe,
-    distribution_strategy,
-    use_mixed_precision_if_asked,
-)
 from lstm_utils.errors import ConfigurationError
 from lstm_utils.notebooks import executed_dir, run_notebooks
-from lstm_utils.training import bucketed_dataset, fit_resumable
+from lstm_utils.training.distribute import describe, distribution_strategy, use_mixed_precision_if_asked
+from lstm_utils.training.fit import fit_resumable
+from lstm_utils.training.pipelines import bucketed_dataset
 
 SCRIPT = Path(__file__).with_name("distributed_script.py")
 # Read before the isolated environment of conftest.py hides it from the tests.

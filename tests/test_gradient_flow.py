@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 from lstm_utils.errors import LstmTutorialError
-from lstm_utils.gradient_flow import input_gradient_norms, last_to_first_ratio
-from lstm_utils.training import set_seeds
+from lstm_utils.inside.gradient_flow import input_gradient_norms, last_to_first_ratio
+from lstm_utils.training.fit import set_seeds
 
 STEPS = 12
 

@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 
 from conftest import TINY_REVIEWS, build_archive
-from lstm_utils import config, imdb
+from lstm_utils import config
 from lstm_utils.errors import DataError
-from lstm_utils.text import OOV_INDEX, START_INDEX
+from lstm_utils.imdb import data as imdb
+from lstm_utils.imdb.text import OOV_INDEX, START_INDEX
 
 
 def load_tiny(path, **options):

@@ -1,11 +1,12 @@
 """A training process killed outright (SIGKILL, no clean-up) and started again finishes the run."""
 
-import pytest
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from lstm_utils import config
 

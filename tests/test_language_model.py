@@ -4,8 +4,8 @@ import keras
 import numpy as np
 import pytest
 
+from lstm_utils.imdb.text import START_INDEX
 from lstm_utils.language_model import KneserNey, perplexity, sequence_log_probabilities
-from lstm_utils.text import START_INDEX
 
 VOCABULARY = 8
 SEQUENCES = [[START_INDEX, 3, 4, 5, 3, 4, 6], [START_INDEX, 3, 4, 5, 7], [START_INDEX, 6, 5, 3, 4]]

@@ -1,6 +1,6 @@
 import pytest
 
-from lstm_utils.metrics import binary_classification_metrics
+from lstm_utils.imdb.metrics import binary_classification_metrics
 
 
 def test_metrics_of_a_small_known_case():

@@ -7,9 +7,8 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lstm_utils import notation
-from lstm_utils.errors import LstmTutorialError, NotationError
-from lstm_utils.notation import (
+from lstm_utils.derivatives import notation
+from lstm_utils.derivatives.notation import (
     VARIABLES,
     Factor,
     Line,
@@ -24,6 +23,7 @@ from lstm_utils.notation import (
     to_sympy,
     tokenize,
 )
+from lstm_utils.errors import LstmTutorialError, NotationError
 
 # The examples, each checked by hand; the last one comes from the public data.
 EXAMPLES = [

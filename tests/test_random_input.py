@@ -6,10 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lstm_utils import text as review_text
-from lstm_utils.derive import problem_from_function, problems_from_lines
-from lstm_utils.errors import NotationError
-from lstm_utils.notation import (
+from lstm_utils.derivatives.derive import problem_from_function, problems_from_lines
+from lstm_utils.derivatives.notation import (
     VARIABLES,
     detokenize,
     format_expression,
@@ -18,7 +16,9 @@ from lstm_utils.notation import (
     parse_line,
     tokenize,
 )
-from lstm_utils.seq2seq import TokenVocabulary
+from lstm_utils.derivatives.seq2seq import TokenVocabulary
+from lstm_utils.errors import NotationError
+from lstm_utils.imdb import text as review_text
 
 # Any Unicode, and strings made of the notation's own pieces, which get much further in.
 STRINGS = st.one_of(

@@ -6,10 +6,10 @@ import keras
 import pytest
 
 from lstm_utils import config
+from lstm_utils.derivatives.seq2seq import saved_seq2seq_mode
 from lstm_utils.errors import ModelNotFoundError
+from lstm_utils.imdb.sentiment import STACKED_LSTM_NAME, SentimentModel, model_paths
 from lstm_utils.saved_models import committed_models_dir, model_files, save_model
-from lstm_utils.sentiment import STACKED_LSTM_NAME, SentimentModel, model_paths
-from lstm_utils.seq2seq import saved_seq2seq_mode
 
 
 def test_a_clone_reads_the_committed_model_in_place(monkeypatch):

@@ -4,13 +4,11 @@ import keras
 import numpy as np
 import pytest
 
-from lstm_utils.errors import ModelNotFoundError
-from lstm_utils.notation import VARIABLES, tokenize
-from lstm_utils.seq2seq import (
+from lstm_utils.derivatives.model import build_seq2seq, greedy_decode
+from lstm_utils.derivatives.notation import VARIABLES, tokenize
+from lstm_utils.derivatives.seq2seq import (
     Seq2SeqDecoder,
     TokenVocabulary,
-    build_seq2seq,
-    greedy_decode,
     greedy_exact_match_callback,
     load_seq2seq,
     save_seq2seq,
@@ -18,6 +16,7 @@ from lstm_utils.seq2seq import (
     seq2seq_dataset,
     teacher_forcing_arrays,
 )
+from lstm_utils.errors import ModelNotFoundError
 
 LINES = [
     "d(3t^4+t)/dt=12t^3+1",
@@ -222,7 +221,7 @@ def test_missing_model_is_a_clear_error(tmp_path):
 
 
 def test_each_pass_of_a_passes_dataset_reads_its_own_lines_after_a_restart_too():
-    from lstm_utils.seq2seq import seq2seq_passes_dataset
+    from lstm_utils.derivatives.seq2seq import seq2seq_passes_dataset
 
     vocabulary = TokenVocabulary.for_notation()
     passes = [

@@ -1,11 +1,7 @@
 import numpy as np
 import pytest
 
-from lstm_utils.sequences import (
-    bucket_by_length,
-    length_bucketed_batches,
-    pad_sequences,
-)
+from lstm_utils.training.sequences import bucket_by_length, length_bucketed_batches, pad_sequences
 
 TOY = [[5, 6, 7], [8, 9, 10, 11, 12, 13]]
 

@@ -1,6 +1,6 @@
 import pytest
 
-from lstm_utils.text import OOV_INDEX, PADDING_INDEX, START_INDEX, WordIndex, tokenize
+from lstm_utils.imdb.text import OOV_INDEX, PADDING_INDEX, START_INDEX, WordIndex, tokenize
 
 
 def test_tokenize_lowercases_strips_breaks_and_keeps_contractions():

@@ -4,15 +4,9 @@ import pytest
 import tensorflow as tf
 
 from lstm_utils import config
-from lstm_utils.sequences import pad_sequences
-from lstm_utils.training import (
-    array_dataset,
-    bucketed_dataset,
-    fit_resumable,
-    predict_probabilities,
-    replay_monitor_history,
-    set_seeds,
-)
+from lstm_utils.training.fit import fit_resumable, replay_monitor_history, set_seeds
+from lstm_utils.training.pipelines import array_dataset, bucketed_dataset, predict_probabilities
+from lstm_utils.training.sequences import pad_sequences
 
 
 def tiny_sequences(count=40, seed=0):
@@ -325,7 +319,7 @@ def test_a_stream_cut_anywhere_resumes_on_the_batches_an_uninterrupted_run_sees(
 
 
 def test_warmup_cosine_rises_to_its_peak_then_falls_to_zero():
-    from lstm_utils.training import warmup_cosine
+    from lstm_utils.training.fit import warmup_cosine
 
     schedule = warmup_cosine(2e-3, steps=1_000, warmup_share=0.02)
     rates = [float(schedule(step)) for step in (0, 10, 20, 510, 1_000)]

@@ -10,7 +10,8 @@ import keras
 from test_training import tiny_model, tiny_sequences
 
 from lstm_utils.results import save_results
-from lstm_utils.training import bucketed_dataset, fit_resumable
+from lstm_utils.training.fit import fit_resumable
+from lstm_utils.training.pipelines import bucketed_dataset
 
 
 class WaitForTheKill(keras.callbacks.Callback):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from .errors import LstmTutorialError
+from ..errors import LstmTutorialError
 
 GATES = ("input", "forget", "candidate", "output")
 """The LSTM's gates in the order Keras packs them side by side (i, f, c, o)."""

@@ -67,6 +67,12 @@ def bucket_width_for(longest: int, maxlen: int, bucket_width: int) -> int:
     return int(min(maxlen, -(-longest // bucket_width) * bucket_width))
 
 
+def padded_to_bucket(sequences, batch, lengths: np.ndarray, maxlen: int, bucket_width: int, padding: str = "post", truncating: str = "pre") -> np.ndarray:
+    """The sequences of `batch`, padded as far as their longest (in `lengths`) rounded up to a multiple of `bucket_width`."""
+    width = bucket_width_for(lengths[batch].max(), maxlen, bucket_width)
+    return pad_sequences([sequences[i] for i in batch], width, padding, truncating)
+
+
 def length_bucketed_batches(
     sequences: Sequence[Sequence[int]],
     labels: np.ndarray,
@@ -84,5 +90,4 @@ def length_bucketed_batches(
     """
     lengths = np.minimum(sequence_lengths(sequences), maxlen)
     for batch in bucket_by_length(lengths, batch_size, seed):
-        width = bucket_width_for(lengths[batch].max(), maxlen, bucket_width)
-        yield pad_sequences([sequences[i] for i in batch], width, "post", truncating), labels[batch]
+        yield padded_to_bucket(sequences, batch, lengths, maxlen, bucket_width, "post", truncating), labels[batch]

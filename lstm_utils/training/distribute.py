@@ -11,8 +11,8 @@ import os
 import keras
 import tensorflow as tf
 
-from . import config
-from .errors import ConfigurationError
+from .. import config
+from ..errors import ConfigurationError
 
 STRATEGIES = ("default", "mirrored", "tpu", "multi-worker")
 

@@ -11,7 +11,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from .errors import LstmTutorialError
+from ..errors import LstmTutorialError
 
 
 def input_gradient_norms(model: keras.Model, inputs, loss_fn=None, targets=None) -> np.ndarray:

@@ -7,16 +7,9 @@ decoded together in batches.
 
 from typing import NamedTuple
 
-from .derivative_metrics import exact_match, sympy_equivalence
-from .errors import LstmTutorialError, NotationError
-from .notation import (
-    MAX_SIDE_LENGTH,
-    VARIABLES,
-    Line,
-    format_line,
-    parse_expression,
-    parse_line,
-)
+from ..errors import LstmTutorialError, NotationError
+from .metrics import exact_match, sympy_equivalence
+from .notation import MAX_SIDE_LENGTH, VARIABLES, Line, format_line, parse_expression, parse_line
 
 
 class Problem(NamedTuple):

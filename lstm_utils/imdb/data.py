@@ -24,9 +24,9 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
-from . import config
-from .errors import DataError
-from .files import atomic_write_bytes
+from .. import config
+from ..errors import DataError
+from ..files import atomic_write_bytes
 from .text import WordIndex
 
 IMDB_URL = "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import sympy
 
-from .errors import NotationError
+from ..errors import NotationError
 
 VARIABLES = "abceikmnoprstuvwxyz"
 FUNCTIONS = ("exp", "sin", "cos")

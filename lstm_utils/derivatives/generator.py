@@ -16,8 +16,8 @@ from typing import NamedTuple
 
 from tqdm.auto import tqdm
 
-from .errors import DataError, LstmTutorialError
-from .files import atomic_write_bytes
+from ..errors import DataError, LstmTutorialError
+from ..files import atomic_write_bytes
 from .notation import (
     MAX_SIDE_LENGTH,
     VARIABLES,

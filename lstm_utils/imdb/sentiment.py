@@ -3,8 +3,8 @@
 import json
 from pathlib import Path
 
-from .errors import LstmTutorialError
-from .saved_models import load_model, model_files, save_model
+from ..errors import LstmTutorialError
+from ..saved_models import load_model, model_files, save_model
 from .text import OOV_INDEX, WordIndex, tokenize
 
 # `sentiment` answers with notebook 03's final model; notebook 04 looks inside notebook 02's stacked LSTM.
@@ -86,7 +86,7 @@ class SentimentModel:
         return probabilities, reasons
 
     def _probabilities(self, texts: list[str]) -> list[float]:
-        from .training import predict_probabilities
+        from ..training.pipelines import predict_probabilities
 
         if not texts:
             return []

@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
-from .errors import LstmTutorialError
+from ..errors import LstmTutorialError
 from .notation import is_correct_derivative, parse_expression, tokenize
 
 # What `error_kind` can find wrong with a prediction, in the order it checks.

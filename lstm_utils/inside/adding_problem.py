@@ -7,7 +7,7 @@ until the end, which a simple RNN's vanishing gradient makes hard to learn and a
 
 import numpy as np
 
-from .errors import LstmTutorialError
+from ..errors import LstmTutorialError
 
 BASELINE_MSE = 1 / 6
 """The MSE of always predicting 1, the best constant; a model must beat it to have learnt anything.

@@ -7,14 +7,12 @@ vocabulary and the same decoding code, so they live here.
 import json
 from pathlib import Path
 
-import keras
 import numpy as np
-from keras import layers
 
-from . import config
+from .. import config
+from ..saved_models import load_model, load_settings, save_model
+from ..training.sequences import pad_sequences
 from .notation import FUNCTIONS, VARIABLES, detokenize, tokenize
-from .saved_models import load_model, load_settings, save_model
-from .sequences import pad_sequences
 
 PAD, START, END = "<pad>", "<start>", "<end>"
 MODEL_NAME = "derivative_seq2seq"
@@ -94,7 +92,7 @@ def seq2seq_dataset(
     """
     import tensorflow as tf
 
-    from .training import batches_dataset
+    from ..training.pipelines import batches_dataset
 
     source_ids = [vocabulary.encode(s) for s in sources]
     target_ids = [vocabulary.encode(t) for t in targets]
@@ -123,7 +121,7 @@ def seq2seq_passes_dataset(vocabulary, passes, batch_size: int, seed: int = 0):
     """
     import tensorflow as tf
 
-    from .training import pass_batches_dataset
+    from ..training.pipelines import pass_batches_dataset
 
     def pass_data(pass_number):
         pairs = passes[pass_number % len(passes)]
@@ -144,47 +142,6 @@ def seq2seq_passes_dataset(vocabulary, passes, batch_size: int, seed: int = 0):
         raise ValueError(f"every pass needs as many lines; got {sorted(sizes)}")
     matrix = tf.TensorSpec(shape=(None, None), dtype=tf.int32)
     return pass_batches_dataset(pass_data, sizes.pop(), batch_size, ((matrix, matrix), matrix), seed)
-
-
-def build_seq2seq(vocabulary_size, embedding_dim=64, encoder_units=128, decoder_units=256):
-    """Bidirectional LSTM encoder, LSTM decoder with dot-product (Luong) attention after it."""
-    if decoder_units != 2 * encoder_units:
-        raise ValueError("decoder_units must be twice encoder_units: the decoder starts from both directions' states")
-    source = keras.Input((None,), dtype="int32", name="source")
-    target_in = keras.Input((None,), dtype="int32", name="target_in")
-
-    # The encoder leaves one vector per input token, and its final forward and backward states.
-    source_embedded = layers.Embedding(vocabulary_size, embedding_dim, mask_zero=True, name="source_embedding")(source)
-    encoder = layers.Bidirectional(layers.LSTM(encoder_units, return_sequences=True, return_state=True), name="encoder")
-    encoder_outputs, forward_h, forward_c, backward_h, backward_c = encoder(source_embedded)
-    state_h = layers.Concatenate(name="state_h")([forward_h, backward_h])
-    state_c = layers.Concatenate(name="state_c")([forward_c, backward_c])
-
-    # The decoder starts from those states and reads the derivative written so far.
-    target_embedded = layers.Embedding(vocabulary_size, embedding_dim, mask_zero=True, name="target_embedding")(target_in)
-    decoder = layers.LSTM(decoder_units, return_sequences=True, return_state=True, name="decoder")
-    decoder_outputs, _, _ = decoder(target_embedded, initial_state=[state_h, state_c])
-
-    # Each decoder output scores every encoder vector by a dot product and reads their weighted average.
-    context = layers.Attention(name="attention")([decoder_outputs, encoder_outputs])
-    combined = layers.Concatenate(name="decoder_and_context")([decoder_outputs, context])
-    attentional = layers.Dense(decoder_units, activation="tanh", name="attentional")(combined)
-    next_token = layers.Dense(vocabulary_size, activation="softmax", name="next_token")(attentional)
-    return keras.Model([source, target_in], next_token, name="derivative_seq2seq")
-
-
-def greedy_decode(model, vocabulary, function_line, max_length=40):
-    """One derivative, token by token: the model reads the function and what it has written so
-    far, and the most likely next token is kept, until it writes `<end>`."""
-    source_ids = np.array([vocabulary.encode(function_line)])
-    written = [vocabulary.start_id]
-    for _ in range(max_length):
-        probabilities = model([source_ids, np.array([written])], training=False)
-        next_id = int(np.argmax(probabilities[0, -1]))
-        if next_id == vocabulary.end_id:
-            break
-        written.append(next_id)
-    return vocabulary.decode(written)
 
 
 class Seq2SeqDecoder:
@@ -391,6 +348,8 @@ def greedy_exact_match_callback(vocabulary, sources, targets, max_length: int = 
     Teacher-forced token accuracy flatters a decoder that has never fed back its own output;
     this is the number that matters, measured after every epoch (so early stopping can use it).
     """
+    import keras
+
     class GreedyExactMatch(keras.callbacks.Callback):
         def on_epoch_end(self, epoch, logs=None):
             predictions = Seq2SeqDecoder(self.model, vocabulary, max_length).predict(

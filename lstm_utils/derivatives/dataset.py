@@ -7,10 +7,10 @@ Notebook 05 generates it and notebook 06 trains on it; each runs on its own in a
 import time
 from pathlib import Path
 
-from . import config
-from .derivative_data import Example, function_of, generate, split
-from .errors import DataError
-from .files import atomic_write_bytes
+from .. import config
+from ..errors import DataError
+from ..files import atomic_write_bytes
+from .generator import Example, function_of, generate, split
 
 # Bump when the generator changes what it writes for a seed, so old caches are not reused.
 GENERATOR_VERSION = 2

@@ -1,0 +1,1 @@
+"""Notebook 04: the LSTM and SimpleRNN cells written out, gradient flow, and the adding problem."""
