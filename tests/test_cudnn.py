@@ -3,11 +3,9 @@
 import keras
 import pytest
 
-from lstm_utils import config  # noqa: F401 - the sentiment model's pooling layer must be registered to load.
+from lstm_utils import config
 from lstm_utils.derivatives.model import build_seq2seq
-from lstm_utils.imdb import (  # noqa: F401 - the sentiment model's pooling layer must be registered to load.
-    pooling,
-)
+from lstm_utils.imdb import pooling  # noqa: F401 - the sentiment model's pooling layer must be registered to load.
 from lstm_utils.training.cudnn import cudnn_blockers
 
 COMMITTED_MODELS = sorted((config.REPOSITORY_ROOT / "models").glob("*.keras"))
