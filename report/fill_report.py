@@ -19,6 +19,7 @@ data, one epoch) fill the same template to test the build, and support no claims
 
 import argparse
 import json
+import math
 import re
 import sys
 from datetime import date
@@ -93,6 +94,7 @@ def derived_values(results: dict, template: str, check_claims: bool = True) -> d
         "imdb_lstm_cost_ratio": _mean(lstm["epoch_seconds"]) / _mean(rnn["epoch_seconds"]),
         "simple_rnn_kept_per_step": flow["models"]["simple_rnn"]["last_to_first_ratio"] ** (-1 / steps),
         "lstm_kept_per_step": flow["models"]["lstm"]["last_to_first_ratio"] ** (-1 / steps),
+        **_gradient_seeds(flow, check_claims),
         "forget_gate_mean_trained": _mean(flow["models"]["lstm"]["forget_gate_by_unit"]),
         "forget_gate_max_trained": max(flow["models"]["lstm"]["forget_gate_by_unit"]),
         **_adding_problem(adding, check_claims),
@@ -141,6 +143,24 @@ def _processors(results: dict) -> str:
         listed = runs[0] if len(runs) == 1 else ", ".join(runs[:-1]) + " and " + runs[-1]
         parts.append(f"{article} {name} for {listed}")
     return "; ".join(parts)
+
+
+def _gradient_seeds(flow: dict, check_claims: bool) -> dict:
+    """Notebook 04's gradient ratios seed by seed: how far they spread, and what holds for every seed."""
+    by_seed = {kind: flow["models"][kind]["ratios_by_seed"] for kind in ("simple_rnn", "lstm")}
+
+    def orders(kind: str) -> float:
+        trained = [ratios["trained"] for ratios in by_seed[kind].values()]
+        return math.log10(max(trained) / min(trained))
+
+    if check_claims:
+        rnn, lstm = by_seed["simple_rnn"], by_seed["lstm"]
+        claim(max(r["at_init"] for r in rnn.values()) < min(r["at_init"] for r in lstm.values()), "at initialisation the SimpleRNN keeps more gradient, for every seed")
+        claim(all(r["at_init"] / r["trained"] > 1e30 for r in lstm.values()), "training shrinks the LSTM's ratio by more than thirty orders of magnitude, for every seed")
+        medians = [flow["models"][kind]["last_to_first_ratio"] for kind in by_seed]
+        claim(abs(math.log10(medians[0] / medians[1])) < 1, "after training the two medians are of the same order")
+        claim(orders("simple_rnn") > orders("lstm"), "the SimpleRNN's trained ratio depends on the seed more than the LSTM's")
+    return {"gradient_seeds": len(by_seed["lstm"]), "simple_rnn_ratio_orders": orders("simple_rnn"), "lstm_ratio_orders": orders("lstm")}
 
 
 def _adding_problem(adding: dict, check_claims: bool) -> dict:

@@ -23,6 +23,7 @@ def docs_blocks() -> dict[str, dict]:
             "imdb models": imdb_table,
             "imdb steps": imdb_steps_table,
             "imdb beyond baseline": imdb_beyond_baseline_table,
+            "gradient ratios": gradient_ratio_table,
             "derivative models": derivative_models_table,
             "derivative decodings": derivative_decodings_table,
             "derivative recipes": recipe_table,
@@ -231,6 +232,22 @@ def _forecasting_rows(record: dict) -> list[tuple]:
         ("CO2 forecast", notebook, label, f"test MAE {' / '.join(_test_mae(record, name))} ppm, {weeks} weeks ahead", "time_series")
         for name, label in forecaster_labels(record).items()
     ]
+
+
+def gradient_ratio_table(results: dict) -> str:
+    """Notebook 04's last-to-first gradient ratios on 500-word reviews: medians over the seeds, and the trained range."""
+    models = results["gradient_flow"]["models"]
+    rows = [
+        "| model | median at initialisation | median after training | after training, lowest to highest seed |",
+        "| --- | --- | --- | --- |",
+    ]
+    for kind, label in (("simple_rnn", "Gradient ratio, SimpleRNN"), ("lstm", "Gradient ratio, LSTM")):
+        trained = [ratios["trained"] for ratios in models[kind]["ratios_by_seed"].values()]
+        rows.append(
+            f"| {label} | {models[kind]['last_to_first_ratio_at_init']:.3g} | {models[kind]['last_to_first_ratio']:.3g} "
+            f"| {min(trained):.3g} to {max(trained):.3g} |"
+        )
+    return "\n".join(rows)
 
 
 def _recipe_row(record: dict) -> tuple:
