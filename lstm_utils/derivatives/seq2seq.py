@@ -155,8 +155,6 @@ class Seq2SeqDecoder:
         self.max_length = max_length
         layer = model.get_layer
         self._source_embedding = layer("source_embedding")
-        lower = [candidate for candidate in model.layers if candidate.name.startswith("encoder_lower_")]
-        self._lower_encoders = sorted(lower, key=lambda encoder: int(encoder.name.rsplit("_", 1)[1]))
         self._encoder = layer("encoder")
         self._target_embedding = layer("target_embedding")
         self._decoder = layer("decoder")
@@ -171,8 +169,6 @@ class Seq2SeqDecoder:
 
         mask = tf.not_equal(source, 0)
         embedded = self._source_embedding(source)
-        for lower in self._lower_encoders:
-            embedded = lower(embedded, mask=mask)
         outputs, forward_h, forward_c, backward_h, backward_c = self._encoder(
             embedded, mask=mask
         )
