@@ -244,7 +244,7 @@ def gradient_ratio_table(results: dict) -> str:
     for kind, label in (("simple_rnn", "Gradient ratio, SimpleRNN"), ("lstm", "Gradient ratio, LSTM")):
         trained = [ratios["trained"] for ratios in models[kind]["ratios_by_seed"].values()]
         rows.append(
-            f"| {label} | {models[kind]['last_to_first_ratio_at_init']:.3g} | {models[kind]['last_to_first_ratio']:.3g} "
+            f"| {label} | {models[kind]['median_ratio_at_init']:.3g} | {models[kind]['last_to_first_ratio']:.3g} "
             f"| {min(trained):.3g} to {max(trained):.3g} |"
         )
     return "\n".join(rows)
