@@ -23,6 +23,7 @@ def docs_blocks() -> dict[str, dict]:
             "imdb models": imdb_table,
             "imdb steps": imdb_steps_table,
             "imdb beyond baseline": imdb_beyond_baseline_table,
+            "adding problem": adding_problem_table,
             "gradient ratios": gradient_ratio_table,
             "derivative models": derivative_models_table,
             "derivative decodings": derivative_decodings_table,
@@ -30,7 +31,12 @@ def docs_blocks() -> dict[str, dict]:
             "language models": language_model_table,
             "forecasts": forecast_table,
         },
-        "speed.md": {"run times": run_times_table},
+        "speed.md": {
+            "run times": run_times_table,
+            "benchmark": benchmark_table,
+            "imdb levers": imdb_levers_table,
+            "derivative levers": derivative_levers_table,
+        },
     }
 
 
@@ -397,6 +403,94 @@ def runtime_table(results: dict) -> str:
             time = f"{seconds / 60:.1f} min with the committed models ({training_hours:.1f} h to train them)"
         processor = runtimes["processor_by_notebook"][notebook].replace("(R)", "").replace(" Processor", "")
         lines.append(f"| [{notebook[:2]}](notebooks/{notebook}) | {time} | {processor} |")
+    return "\n".join(lines)
+
+
+BENCHMARK_LABELS = {
+    "published_a": "Published (a): two LSTM(128) with dropout 0.3, 500 tokens padded in front, batch 64",
+    "published_b_lstm": "Published (b) LSTM: one LSTM(128), 500 tokens padded behind, batch 64",
+    "published_b_simplernn": "Published (b) SimpleRNN: one SimpleRNN(128), 500 tokens padded behind, batch 64",
+    "published_c": "Published (c): one SimpleRNN(128), 200 tokens padded behind, batch 32",
+    "ours_imdb": "Ours: notebook 02's stacked LSTM, maxlen 500",
+    "ours_imdb_maxlen_200": "Ours: notebook 02's stacked LSTM, maxlen 200",
+    "ours_derivative": "Ours: notebook 06's encoder-decoder (derivatives; timed on a twentieth of an epoch)",
+}
+
+
+def benchmark_table(results: dict) -> str:
+    """`benchmarks/training_speed.py`: the published IMDB configurations against ours, and the encoder-decoder timed."""
+    configs = {entry["name"]: entry for entry in results["benchmark_cpu"]["configs"]}
+    reference = configs["published_a"]["seconds_per_epoch"]
+    lines = [
+        "| configuration | seconds per epoch | speed-up over (a) | samples per second | peak memory (MiB) | epochs "
+        "| time to 0.85 validation accuracy | test accuracy |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, label in BENCHMARK_LABELS.items():
+        entry = configs[name]
+        measured = f"{entry['samples_per_second']:,.0f} | {entry['peak_memory_mib']:,.0f}"
+        if entry.get("test_accuracy") is None:  # Timed only: the encoder-decoder.
+            lines.append(f"| {label} | {entry['seconds_per_epoch']:.0f} | – | {measured} | – | – | – |")
+            continue
+        reached = entry["seconds_to_validation_accuracy_085"]
+        lines.append(
+            f"| {label} | {entry['seconds_per_epoch']:.0f} | {reference / entry['seconds_per_epoch']:.2f} | {measured} "
+            f"| {entry['epochs']} | {'not reached' if reached is None else f'{reached:.0f} s'} | {entry['test_accuracy']:.4f} |"
+        )
+    return "\n".join(lines)
+
+
+IMDB_LEVER_LABELS = {
+    "padded_500_pre_no_mask_batch_64": "Configuration (a)'s input: every review padded in front to 500 tokens, no mask, batch 64",
+    "padded_500_post_masked_batch_64": "Padded behind to 500 with a mask, batch 64",
+    "bucketed_500_batch_128": "Length buckets of 50 tokens, maxlen 500, padded behind with a mask, batch 128",
+    "bucketed_500_batch_128_xla": "XLA on those buckets (`jit_compile=True`)",
+    "bucketed_200_batch_128_bucket_width_10": "Buckets of 10, maxlen 200, masked",
+    "bucketed_500_batch_128_pre_no_mask_bucket_width_10": "Ours (notebook 02): buckets of 10, maxlen 500, padded in front, no mask",
+    "bucketed_200_batch_128_pre_no_mask_bucket_width_10": "Ours cut at 200 tokens: the same with maxlen 200",
+}
+DERIVATIVE_LEVER_LABELS = {
+    "bucketed_batch_256": "Batches of 256 similar-length lines, each padded to its longest, masked (the reference)",
+    "bucketed_batch_512": "Batches of 512 (notebook 06's feeding now)",
+    "padded_to_longest_batch_256": "Every line padded to the longest line of the dataset",
+    "padded_to_longest_batch_256_unroll": "Unrolled, every line padded to the longest (`unroll=True` needs a fixed length)",
+    "bucketed_batch_256_xla": "XLA on batches of 256 (`jit_compile=True`)",
+}
+
+
+def _levers_table(variants: dict, labels: dict, header: str, speedup_key: str) -> str:
+    lines = [header, "| --- | --- | --- |"]
+    lines += [f"| {label} | {variants[name]['seconds_per_epoch']:.0f} | {variants[name][speedup_key]:.2f} |" for name, label in labels.items()]
+    return "\n".join(lines)
+
+
+def imdb_levers_table(results: dict) -> str:
+    """`benchmarks/imdb_levers.py`: seconds per IMDB epoch of notebook 02's stacked LSTM, one input setting at a time."""
+    return _levers_table(results["imdb_levers_cpu"]["variants"], IMDB_LEVER_LABELS,
+                         "| IMDB input (notebook 02's stacked LSTM) | seconds per epoch | speed-up over (a)'s input |", "speedup_over_padded_500")
+
+
+def derivative_levers_table(results: dict) -> str:
+    """`benchmarks/derivative_levers.py`: seconds per epoch of notebook 06's encoder-decoder, one input setting at a time."""
+    return _levers_table(results["derivative_levers_cpu"]["variants"], DERIVATIVE_LEVER_LABELS,
+                         "| derivative input (notebook 06's encoder-decoder) | seconds per epoch | speed-up over batches of 256 |", "speedup_over_notebook")
+
+
+ADDING_MODELS = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
+
+
+def adding_problem_table(results: dict) -> str:
+    """Notebook 04's adding problem: test MSE by sequence length and cell, then the lengths each solved."""
+    runs = results["adding_problem"]["runs"]
+    lines = ["| sequence length | " + " | ".join(ADDING_MODELS.values()) + " |", "| --- |" + " --- |" * len(ADDING_MODELS)]
+    for length in sorted({run["T"] for run in runs}):
+        mse = {run["model"]: run["test_mse"] for run in runs if run["T"] == length}
+        lines.append(f"| T = {length} | " + " | ".join(f"{mse[model]:.4f}" for model in ADDING_MODELS) + " |")
+    solved = []
+    for model, label in ADDING_MODELS.items():
+        lengths = sorted(run["T"] for run in runs if run["model"] == model and run["solved"])
+        solved.append(f"{label} at T = {', '.join(map(str, lengths))}" if lengths else f"{label} at no length")
+    lines += ["", f"Solved: {'; '.join(solved)}."]
     return "\n".join(lines)
 
 
