@@ -451,7 +451,7 @@ IMDB_LEVER_LABELS = {
 }
 DERIVATIVE_LEVER_LABELS = {
     "bucketed_batch_256": "Batches of 256 similar-length lines, each padded to its longest, masked (the reference)",
-    "bucketed_batch_512": "Batches of 512",
+    "bucketed_batch_512": "Batches of 512 (notebook 06's feeding now)",
     "padded_to_longest_batch_256": "Every line padded to the longest line of the dataset",
     "padded_to_longest_batch_256_unroll": "Unrolled, every line padded to the longest (`unroll=True` needs a fixed length)",
     "bucketed_batch_256_xla": "XLA on batches of 256 (`jit_compile=True`)",
