@@ -280,6 +280,8 @@ def _tagger(derivatives: dict, check_claims: bool) -> dict:
     }
     if check_claims:
         claim(greedy["exact_match"] - tagger["exact_match"] > 0.1, "its whole derivatives are far worse")
+        tagger_pass = model["training_seconds"] / model["epochs_run"]
+        claim(tagger_pass > 2 * min(derivatives["models"]["seq2seq"]["epoch_seconds"]), "each of its passes takes several times as long")
     return values
 
 
