@@ -209,7 +209,7 @@ def _derivatives(derivatives: dict, check_claims: bool) -> dict:
     decodings = derivatives["test_sample"]["decodings"]
     sample_greedy, beam, confirmed = decodings["greedy"], decodings[f"beam {width}"], decodings[f"beam {width}, SymPy-confirmed"]
     seq2seq = derivatives["models"]["seq2seq"]
-    weakest = _weakest_family(greedy)
+    weakest = _most_errors_family(greedy)
     training_sample = derivatives["training_sample_exact_match_by_family"]
     hours = seq2seq["training_seconds"] / 3600
     if check_claims:
@@ -228,22 +228,22 @@ def _derivatives(derivatives: dict, check_claims: bool) -> dict:
         "confirmed_goal_verdict": "meets" if confirmed["exact_match"] >= CONFIRMED_GOAL else "falls short of",
         "budget_verdict": "within" if hours <= TRAINING_BUDGET_HOURS else "over",
         "seq2seq_hours": hours,
-        "seq2seq_generation_minutes": seq2seq["generation_seconds"] / 60,
         "seq2seq_fastest_epoch_seconds": min(seq2seq["epoch_seconds"]),
         "beam_gain_points": 100 * (beam["exact_match"] - sample_greedy["exact_match"]),
         "confirmation_gain_points": 100 * (confirmed["exact_match"] - beam["exact_match"]),
         "weakest_family_name": weakest.replace("_", " "),
         "weakest_family_accuracy": greedy["exact_match_by_family"][weakest]["accuracy"],
         "weakest_family_training_accuracy": training_sample[weakest]["accuracy"],
+        "weakest_family_training_examples": training_sample[weakest]["examples"],
         "weakest_family_error_share": _error_share(greedy, weakest),
         "training_sample_size": sum(entry["examples"] for entry in training_sample.values()),
         "greedy_exact_match_percent": 100 * greedy["exact_match"],
     }
 
 
-def _weakest_family(scores: dict) -> str:
-    by_family = scores["exact_match_by_family"]
-    return min(by_family, key=lambda family: by_family[family]["accuracy"])
+def _most_errors_family(scores: dict) -> str:
+    errors = _errors_by_family(scores)
+    return max(errors, key=errors.get)
 
 
 def _errors_by_family(scores: dict) -> dict[str, float]:
