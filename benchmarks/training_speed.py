@@ -226,14 +226,14 @@ def _derivative(quick: bool) -> dict:
 
     settings = _committed_config("derivative_models")
     recorded = _settings("ours_derivative")
-    size = 5_000 if config.is_smoke_mode() else settings.get("dataset_size", 1_000_000)
-    train = load_dataset(size, settings.get("seed", 42), progress=False)["train"]
+    size = 5_000 if config.is_smoke_mode() else settings["dataset_size"]
+    train = load_dataset(size, settings["seed"], progress=False)["train"]
     sources = [e.source for e in train]
     targets = [e.target for e in train]
     set_seeds(42)
     model = _fresh_copy("derivative_seq2seq")
     model.compile(
-        optimizer=keras.optimizers.Adam(settings.get("learning_rate", 1e-3), clipnorm=settings.get("clipnorm", 1.0)),
+        optimizer=keras.optimizers.Adam(settings["seq2seq"]["learning_rate"], clipnorm=settings["seq2seq"]["clipnorm"]),
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )
@@ -247,7 +247,7 @@ def _derivative(quick: bool) -> dict:
 def _settings(name: str) -> dict:
     """What decides a configuration's numbers besides the code: its recorded `settings`."""
     if name == "ours_derivative":
-        return {"batch_size": _committed_config("derivative_models").get("batch_size", 256)}
+        return {"batch_size": _committed_config("derivative_models")["seq2seq"]["batch_size"]}
     settings = PUBLISHED.get(name) or _committed_config("imdb_comparison")
     if name == f"ours_imdb_maxlen_{SHORT_MAXLEN}":
         settings = {**settings, "maxlen": SHORT_MAXLEN}
@@ -280,11 +280,14 @@ def _fresh_copy(model_name: str):
 
 
 def _committed_config(experiment: str) -> dict:
-    """The settings a notebook's full run used, from its committed results file (empty if none)."""
+    """The settings a notebook's full run used, from its committed results file."""
     from lstm_utils import config
+    from lstm_utils.errors import ConfigurationError
 
     path = config.REPOSITORY_ROOT / "results" / f"{experiment}.json"
-    return json.loads(path.read_text())["config"] if path.is_file() else {}
+    if not path.is_file():
+        raise ConfigurationError(f"{path} not found: the benchmark times the settings of that run (restore it with git checkout)")
+    return json.loads(path.read_text())["config"]
 
 
 def _throughput(model, dataset, examples: int, steps: int = QUICK_STEPS) -> dict:

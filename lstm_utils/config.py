@@ -66,6 +66,12 @@ def output_root() -> Path:
     return REPOSITORY_ROOT
 
 
+def shown_path(path: Path) -> Path:
+    """`path` relative to the repository when it lies inside it, as notebooks print it."""
+    path = Path(path)
+    return path.relative_to(REPOSITORY_ROOT) if path.is_relative_to(REPOSITORY_ROOT) else path
+
+
 def results_dir() -> Path:
     return output_root() / "results"
 

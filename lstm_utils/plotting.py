@@ -21,7 +21,7 @@ def save_fig(figure, name: str, show: bool = True) -> None:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
     atomic_write_bytes(path, buffer.getvalue())
-    print(f"Saved {path}")
+    print(f"Saved {config.shown_path(path)}")
     if show:
         plt.show()
     else:

@@ -17,6 +17,12 @@ from .errors import LstmTutorialError
 
 # Every notebook's imports cell prints this line (`config.run_mode()`).
 MODE_LINE = re.compile(r"^Mode: (full|smoke)\b", re.MULTILINE)
+# What TensorFlow's C++ runtime writes to stderr as a kernel starts (absl log lines), not the notebook's output.
+STARTUP_CHATTER = re.compile(
+    r"^(WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR"
+    r"|[IWE]\d{4} [\d:.]+\s+\d+ \S+\.cc:\d+\] .*)\n?",
+    re.MULTILINE,
+)
 
 
 def docs_dir() -> Path:
@@ -33,6 +39,21 @@ def run_mode_of(notebook) -> str:
     raise LstmTutorialError("it holds no output that says its mode: was it executed?")
 
 
+def without_startup_chatter(notebook):
+    """The notebook with TensorFlow's start-up log lines removed from its stderr outputs."""
+    for cell in notebook.cells:
+        kept = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                output["text"] = STARTUP_CHATTER.sub("", output["text"])
+                if not output["text"].strip():
+                    continue
+            kept.append(output)
+        if cell.cell_type == "code":
+            cell.outputs = kept
+    return notebook
+
+
 def render_notebook(executed: Path, out_dir: Path) -> Path:
     """Write `out_dir/<name>.md` and its images from one executed full-mode notebook."""
     from nbconvert import MarkdownExporter
@@ -45,7 +66,7 @@ def render_notebook(executed: Path, out_dir: Path) -> Path:
     if mode != "full":
         raise LstmTutorialError(f"{executed} is from a {mode}-mode run; the pages show full-mode runs only")
     body, resources = MarkdownExporter().from_notebook_node(
-        notebook, resources={"output_files_dir": f"{executed.stem}_files"}
+        without_startup_chatter(notebook), resources={"output_files_dir": f"{executed.stem}_files"}
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, data in resources.get("outputs", {}).items():

@@ -27,8 +27,6 @@ FULL_BENCHMARKS = [
     ["imdb_levers.py"],
     ["derivative_levers.py"],
     ["derivative_recipe.py"],
-    ["two_variable_levers.py"],
-    ["two_variable_practice.py"],
     ["training_speed.py"],
 ]
 # In smoke mode: the benchmarks that have a smoke setting, and the configurations the report compares.
@@ -36,8 +34,6 @@ SMOKE_BENCHMARKS = [
     ["cost_growth.py"],
     ["imdb_levers.py"],
     ["derivative_recipe.py"],
-    ["two_variable_levers.py"],
-    ["two_variable_practice.py"],
     ["training_speed.py", "--only", "published_a", "ours_imdb", "ours_imdb_maxlen_200"],
 ]
 

@@ -19,6 +19,7 @@ data, one epoch) fill the same template to test the build, and support no claims
 
 import argparse
 import json
+import math
 import re
 import sys
 from datetime import date
@@ -93,13 +94,13 @@ def derived_values(results: dict, template: str, check_claims: bool = True) -> d
         "imdb_lstm_cost_ratio": _mean(lstm["epoch_seconds"]) / _mean(rnn["epoch_seconds"]),
         "simple_rnn_kept_per_step": flow["models"]["simple_rnn"]["last_to_first_ratio"] ** (-1 / steps),
         "lstm_kept_per_step": flow["models"]["lstm"]["last_to_first_ratio"] ** (-1 / steps),
+        **_gradient_seeds(flow, check_claims),
         "forget_gate_mean_trained": _mean(flow["models"]["lstm"]["forget_gate_by_unit"]),
         "forget_gate_max_trained": max(flow["models"]["lstm"]["forget_gate_by_unit"]),
         **_adding_problem(adding, check_claims),
         **_derivatives(results["derivative_models"], check_claims),
         **_speed(results["benchmark_cpu"], check_claims),
         **_levers(results["imdb_levers_cpu"], check_claims),
-        **_practice(results["two_variable_levers_cpu"], results["two_variable_practice_cpu"], results["derivative_models"], check_claims),
         **_language_model(results["language_model"], check_claims),
         **_forecasting(results["time_series"], check_claims),
         **_beyond_baseline(results["imdb_beyond_baseline"], check_claims),
@@ -122,8 +123,6 @@ RUNS = {
     "language_model": "notebook 07",
     "time_series": "notebook 08",
     "benchmark_cpu": "the speed benchmarks",
-    "two_variable_levers_cpu": "the notation benchmark",
-    "two_variable_practice_cpu": "the practice benchmark",
 }
 
 
@@ -144,6 +143,24 @@ def _processors(results: dict) -> str:
         listed = runs[0] if len(runs) == 1 else ", ".join(runs[:-1]) + " and " + runs[-1]
         parts.append(f"{article} {name} for {listed}")
     return "; ".join(parts)
+
+
+def _gradient_seeds(flow: dict, check_claims: bool) -> dict:
+    """Notebook 04's gradient ratios seed by seed: how far they spread, and what holds for every seed."""
+    by_seed = {kind: flow["models"][kind]["ratios_by_seed"] for kind in ("simple_rnn", "lstm")}
+
+    def orders(kind: str) -> float:
+        trained = [ratios["trained"] for ratios in by_seed[kind].values()]
+        return math.log10(max(trained) / min(trained))
+
+    if check_claims:
+        rnn, lstm = by_seed["simple_rnn"], by_seed["lstm"]
+        claim(max(r["at_init"] for r in rnn.values()) < min(r["at_init"] for r in lstm.values()), "at initialisation the SimpleRNN keeps more gradient, for every seed")
+        claim(all(r["at_init"] / r["trained"] > 1e30 for r in lstm.values()), "training shrinks the LSTM's ratio by more than thirty orders of magnitude, for every seed")
+        medians = [flow["models"][kind]["last_to_first_ratio"] for kind in by_seed]
+        claim(abs(math.log10(medians[0] / medians[1])) < 1, "after training the two medians are of the same order")
+        claim(orders("simple_rnn") > orders("lstm"), "the SimpleRNN's trained ratio depends on the seed more than the LSTM's")
+    return {"gradient_seeds": len(by_seed["lstm"]), "simple_rnn_ratio_orders": orders("simple_rnn"), "lstm_ratio_orders": orders("lstm")}
 
 
 def _adding_problem(adding: dict, check_claims: bool) -> dict:
@@ -174,8 +191,10 @@ def _adding_problem(adding: dict, check_claims: bool) -> dict:
     }
 
 
-# The exact-match goal the project set for the encoder-decoder (issue 3), which the text discusses.
-EXACT_MATCH_GOAL = 0.95
+# The goals the project set for the encoder-decoder on the new dataset (issue 28), which the text discusses.
+EXACT_MATCH_GOAL = 0.97
+CONFIRMED_GOAL = 0.99  # SymPy-confirmed beam decoding.
+TRAINING_BUDGET_HOURS = 3  # The encoder-decoder's whole training, on the 2-core CPU.
 # What the public project reported for its tagger on its own data, which is not available to rerun.
 PUBLISHED_TAGGER = {"exact_match": 0.84, "character_accuracy": 0.97}
 # Families whose derivative follows the function term by term.
@@ -184,60 +203,47 @@ NAN = float("nan")
 
 
 def _derivatives(derivatives: dict, check_claims: bool) -> dict:
-    test = derivatives["test"]
-    before = test["encoder-decoder before practice, greedy"]
-    greedy = test["encoder-decoder, greedy"]
-    beam = test[f"encoder-decoder, beam {derivatives['config']['beam_width']}"]
-    weakest = _weakest_family(greedy)
+    """Notebook 06's encoder-decoder: greedy on every test function, beam and SymPy-confirmed beam on a sample."""
+    greedy = derivatives["test"]["encoder-decoder, greedy"]
+    width = derivatives["beam_width"]
+    decodings = derivatives["test_sample"]["decodings"]
+    sample_greedy, beam, confirmed = decodings["greedy"], decodings[f"beam {width}"], decodings[f"beam {width}, SymPy-confirmed"]
+    seq2seq = derivatives["models"]["seq2seq"]
+    weakest = _most_errors_family(greedy)
     training_sample = derivatives["training_sample_exact_match_by_family"]
-    kinds = {
-        "before": before["error_kinds_by_family"].get(weakest, {}),
-        "test": greedy["error_kinds_by_family"].get(weakest, {}),
-        "training": derivatives["training_sample_error_kinds_by_family"].get(weakest, {}),
-    }
-    weakest_shares = {
-        f"weakest_{label}_{split}": kinds[split].get(kind, 0.0)
-        for label, kind in (("number", "a number"), ("other_variable", "the other variable"))
-        for split in kinds
-    }
-    models = derivatives["models"]
+    hours = seq2seq["training_seconds"] / 3600
     if check_claims:
-        claim(greedy["exact_match"] >= EXACT_MATCH_GOAL > before["exact_match"], f"practice takes it past {EXACT_MATCH_GOAL}")
-        claim(abs(greedy["sympy_equivalence"] - greedy["exact_match"]) < 0.001, "SymPy equivalence adds nothing")
-        claim(_weakest_family(before) == weakest, "the family it failed most before practice is still its weakest")
-        for scores in (before, greedy):
-            claim(_error_share(scores, weakest) > 0.5, "one family holds most of the errors")
-        claim(training_sample[weakest]["accuracy"] > greedy["exact_match_by_family"][weakest]["accuracy"] + 0.03, "it still does better on that family's training functions")
-        claim(weakest_shares["weakest_number_test"] > 1.25 * weakest_shares["weakest_number_training"], "a wrong number is more common on test functions")
+        claim(abs(greedy["sympy_equivalence"] - greedy["exact_match"]) < 0.001, "SymPy equivalence adds nothing to greedy decoding")
+        claim(confirmed["exact_match"] >= beam["exact_match"] >= sample_greedy["exact_match"], "each decoding adds to the one before")
     return {
         **_tagger(derivatives, check_claims),
-        "before_practice": before,
         "greedy": greedy,
         "beam": beam,
+        "confirmed": confirmed,
+        "sample_greedy": sample_greedy,
         "exact_match_goal": EXACT_MATCH_GOAL,
-        "seq2seq_fastest_epoch_seconds": min(models["seq2seq"]["epoch_seconds"]),
-        "seq2seq_hours": models["seq2seq"]["training_seconds"] / 3600,
-        "seq2seq_practice_hours": models["seq2seq_practice"]["training_seconds"] / 3600,
-        "beam_gain_points": 100 * (beam["exact_match"] - greedy["exact_match"]),
-        "beam_time_ratio": derivatives["decoding_seconds"]["beam"] / derivatives["decoding_seconds"]["greedy"],
-        "weakest_family_name": weakest.replace("_", "-"),
-        "weakest_family_title": weakest.replace("_", "-").capitalize(),
-        "weakest_family_accuracy_before": before["exact_match_by_family"][weakest]["accuracy"],
+        "confirmed_goal": CONFIRMED_GOAL,
+        "training_budget_hours": TRAINING_BUDGET_HOURS,
+        "greedy_goal_verdict": "meets" if greedy["exact_match"] >= EXACT_MATCH_GOAL else "falls short of",
+        "confirmed_goal_verdict": "meets" if confirmed["exact_match"] >= CONFIRMED_GOAL else "falls short of",
+        "budget_verdict": "within" if hours <= TRAINING_BUDGET_HOURS else "over",
+        "seq2seq_hours": hours,
+        "seq2seq_fastest_epoch_seconds": min(seq2seq["epoch_seconds"]),
+        "beam_gain_points": 100 * (beam["exact_match"] - sample_greedy["exact_match"]),
+        "confirmation_gain_points": 100 * (confirmed["exact_match"] - beam["exact_match"]),
+        "weakest_family_name": weakest.replace("_", " "),
         "weakest_family_accuracy": greedy["exact_match_by_family"][weakest]["accuracy"],
         "weakest_family_training_accuracy": training_sample[weakest]["accuracy"],
-        "weakest_family_error_share_before": _error_share(before, weakest),
+        "weakest_family_training_examples": training_sample[weakest]["examples"],
         "weakest_family_error_share": _error_share(greedy, weakest),
-        "weakest_number_ratio": weakest_shares["weakest_number_test"] / (weakest_shares["weakest_number_training"] or NAN),
         "training_sample_size": sum(entry["examples"] for entry in training_sample.values()),
-        **weakest_shares,
-        "before_practice_exact_match_percent": 100 * before["exact_match"],
         "greedy_exact_match_percent": 100 * greedy["exact_match"],
     }
 
 
-def _weakest_family(scores: dict) -> str:
-    by_family = scores["exact_match_by_family"]
-    return min(by_family, key=lambda family: by_family[family]["accuracy"])
+def _most_errors_family(scores: dict) -> str:
+    errors = _errors_by_family(scores)
+    return max(errors, key=errors.get)
 
 
 def _errors_by_family(scores: dict) -> dict[str, float]:
@@ -253,7 +259,7 @@ def _error_share(scores: dict, family: str) -> float:
 
 def _tagger(derivatives: dict, check_claims: bool) -> dict:
     test = derivatives["test"]
-    tagger, before, greedy = test["tagger"], test["encoder-decoder before practice, greedy"], test["encoder-decoder, greedy"]
+    tagger, greedy = test["tagger"], test["encoder-decoder, greedy"]
     by_family = tagger["exact_match_by_family"]
     sums = [entry["accuracy"] for family, entry in by_family.items() if family in SUM_FAMILIES]
     others = [entry["accuracy"] for family, entry in by_family.items() if family not in SUM_FAMILIES]
@@ -262,27 +268,20 @@ def _tagger(derivatives: dict, check_claims: bool) -> dict:
         for family, kinds in tagger["error_kinds_by_family"].items()
     )
     errors = sum(_errors_by_family(tagger).values())
-    validation = derivatives["models"]["tagger"]["history"]["val_accuracy"]
-    # A smoke run trains the tagger for one epoch only.
-    last_epoch_gain_points = 100 * (validation[-1] - validation[-2]) if len(validation) > 1 else NAN
+    model = derivatives["models"]["tagger"]
     values = {
         "tagger": tagger,
         "published_tagger": PUBLISHED_TAGGER,
         "tagger_sums_lowest": min(sums, default=NAN),
         "tagger_others_highest": max(others, default=NAN),
         "tagger_number_error_share": number_errors / (errors or 1),
-        "tagger_last_epoch_gain_points": last_epoch_gain_points,
-        "tagger_fastest_epoch_seconds": min(derivatives["models"]["tagger"]["epoch_seconds"]),
-        "tagger_hours": derivatives["models"]["tagger"]["training_seconds"] / 3600,
+        "tagger_hours": model["training_seconds"] / 3600,
         "tagger_exact_match_percent": 100 * tagger["exact_match"],
     }
     if check_claims:
-        claim(values["tagger_sums_lowest"] > values["tagger_others_highest"], "the tagger does best on the sums")
-        claim(abs(tagger["token_accuracy"] - before["token_accuracy"]) < 0.01, "its tokens are nearly as good as the first stage's")
-        claim(greedy["token_accuracy"] > before["token_accuracy"], "practice adds right tokens too")
         claim(greedy["exact_match"] - tagger["exact_match"] > 0.1, "its whole derivatives are far worse")
-        claim(values["tagger_number_error_share"] > 0.5, "most of the tagger's errors are a wrong number")
-        claim(last_epoch_gain_points > 0.5, "the tagger was still learning")
+        tagger_pass = model["training_seconds"] / model["epochs_run"]
+        claim(tagger_pass > 2 * min(derivatives["models"]["seq2seq"]["epoch_seconds"]), "each of its passes takes several times as long")
     return values
 
 
@@ -330,55 +329,6 @@ def _levers(levers: dict, check_claims: bool) -> dict:
     if check_claims:
         claim(xla_slowdown > 2, "XLA makes an epoch several times slower")
     return {"levers_table": "\n".join(rows), "xla_slowdown": xla_slowdown}
-
-
-# The practice recipe notebook 06 adopts; the other one is what it was chosen over.
-PRACTICE_RECIPE, FIRST_RECIPE = "with_products", "two_variable_only"
-PRODUCT_FAMILIES = ("power_exp_product", "power_trig_product")
-
-
-def _practice(levers: dict, practice: dict, derivatives: dict, check_claims: bool) -> dict:
-    """The remedies tried on the weakest family: other notations, and more examples (two recipes)."""
-    family = practice["family"]
-    recipes = practice["recipes"]
-    before = recipes[PRACTICE_RECIPE]["committed_model"]
-    notebook = derivatives["test"]["encoder-decoder, greedy"]
-
-    def accuracy(scores: dict, name: str) -> float:
-        # A rare family can be missing from a small (smoke) test set: it then has no accuracy.
-        found = scores["exact_match_by_family"].get(name)
-        return found["accuracy"] if found else float("nan")
-
-    def largest_loss(scores: dict) -> float:
-        shared = set(before["exact_match_by_family"]) & set(scores["exact_match_by_family"]) - {family}
-        return max((accuracy(before, name) - accuracy(scores, name) for name in shared), default=0.0)
-
-    first, adopted = (recipes[name]["fine_tuned_model"] for name in (FIRST_RECIPE, PRACTICE_RECIPE))
-    if check_claims:
-        variants = levers["variants"]
-        claim(all(v["exact_match"] <= variants["notebook"]["exact_match"] for v in variants.values()), "no change of notation helps")
-        claim(accuracy(first, family) > accuracy(before, family) + 0.1, "two-variable practice lifts the family")
-        claim(all(accuracy(first, name) < accuracy(before, name) - 0.05 for name in PRODUCT_FAMILIES), "two-variable practice alone costs the other products")
-        claim(adopted["exact_match"] >= EXACT_MATCH_GOAL > before["exact_match"], "the adopted practice reaches the goal")
-        claim(largest_loss(adopted) < largest_loss(first) / 2, "products in the practice keep the product rule")
-        claim(before["exact_match_by_family"] == derivatives["test"]["encoder-decoder before practice, greedy"][
-            "exact_match_by_family"
-        ], "the benchmark starts from notebook 06's encoder-decoder before practice")
-        claim(abs(notebook["exact_match"] - adopted["exact_match"]) < 0.005, "notebook 06's practice repeats the benchmark's")
-    values = {
-        "practice_before_exact_match_percent": 100 * before["exact_match"],
-        "practice_before_two_variable": accuracy(before, family),
-    }
-    for label, scores in (("first", first), ("adopted", adopted)):
-        values |= {
-            f"practice_{label}_hours": scores["training_seconds"] / 3600,
-            f"practice_{label}_exact_match_percent": 100 * scores["exact_match"],
-            f"practice_{label}_two_variable": accuracy(scores, family),
-            f"practice_{label}_largest_loss_points": 100 * max(largest_loss(scores), 0.0),
-        }
-        values |= {f"practice_{label}_{name}": accuracy(scores, name) for name in PRODUCT_FAMILIES}
-    values |= {f"practice_before_{name}": accuracy(before, name) for name in PRODUCT_FAMILIES}
-    return values
 
 
 def _language_model(record: dict, check_claims: bool) -> dict:

@@ -24,11 +24,19 @@ def docs_blocks() -> dict[str, dict]:
             "imdb steps": imdb_steps_table,
             "imdb beyond baseline": imdb_beyond_baseline_table,
             "adding problem": adding_problem_table,
+            "gradient ratios": gradient_ratio_table,
+            "derivative models": derivative_models_table,
+            "derivative decodings": derivative_decodings_table,
             "derivative recipes": recipe_table,
             "language models": language_model_table,
             "forecasts": forecast_table,
         },
-        "speed.md": {"benchmark": benchmark_table, "imdb levers": imdb_levers_table, "derivative levers": derivative_levers_table},
+        "speed.md": {
+            "run times": run_times_table,
+            "benchmark": benchmark_table,
+            "imdb levers": imdb_levers_table,
+            "derivative levers": derivative_levers_table,
+        },
     }
 
 
@@ -43,18 +51,12 @@ def summary_table(results: dict) -> str:
     imdb = results["imdb_comparison"]["models"]
     derivatives = results["derivative_models"]
     test = derivatives["test"]
-    beam_width = derivatives["config"]["beam_width"]
+    confirmed_name, confirmed = confirmed_decoding(derivatives)
     speed = {entry["name"]: entry for entry in results["benchmark_cpu"]["configs"]}
     ours, published = speed["ours_imdb_maxlen_200"], speed["published_a"]
     adding = results["adding_problem"]["runs"]
     tried = sorted({run["T"] for run in adding})
     solved = [_longest_solved(adding, model) for model in ("simple_rnn", "lstm", "gru")]
-    greedy, beam = test["encoder-decoder, greedy"], test[f"encoder-decoder, beam {beam_width}"]
-    before_practice = test["encoder-decoder before practice, greedy"]
-    derivative_result = (
-        f"exact match {greedy['exact_match']:.4f} / {beam['exact_match']:.4f} "
-        f"(before practice, greedy: {before_practice['exact_match']:.4f})"
-    )
     speed_result = (
         f"{ours['seconds_per_epoch']:.0f} s against {published['seconds_per_epoch']:.0f} s per epoch "
         f"({published['seconds_per_epoch'] / ours['seconds_per_epoch']:.2f}x faster), "
@@ -73,12 +75,15 @@ def summary_table(results: dict) -> str:
         *_beyond_baseline_rows(results["imdb_beyond_baseline"]),
         ("Adding problem", "[04](notebooks/04_inside_the_lstm.ipynb)", "SimpleRNN / LSTM / GRU", adding_result,
          "adding_problem"),
-        ("Symbolic derivatives", derivative_notebook, "Tagger (published baseline, replicated)",
+        ("Symbolic derivatives", derivative_notebook, "Tagger (published baseline, replicated, one pass)",
          f"exact match {test['tagger']['exact_match']:.4f}", "derivative_models"),
-        ("Symbolic derivatives", derivative_notebook, f"Encoder-decoder after practice, greedy / beam {beam_width}",
-         derivative_result, "derivative_models"),
+        ("Symbolic derivatives", derivative_notebook, "Encoder-decoder, greedy",
+         f"exact match {test['encoder-decoder, greedy']['exact_match']:.4f}", "derivative_models"),
+        ("Symbolic derivatives", derivative_notebook, f"Encoder-decoder, {confirmed_name} ({derivatives['test_sample']['lines']:,} test functions)",
+         f"exact match {confirmed['exact_match']:.4f}, none confirmed for {confirmed['not_confirmed']:.2%}", "derivative_models"),
         *_language_model_rows(results["language_model"]),
         *_forecasting_rows(results["time_series"]),
+        _recipe_row(results["derivative_recipe_cpu"]),
         ("Training speed (CPU)", "[benchmark](benchmarks/training_speed.py)",
          "notebook 02's LSTM at maxlen 200, against published configuration (a)", speed_result, "benchmark_cpu"),
     ]
@@ -235,6 +240,82 @@ def _forecasting_rows(record: dict) -> list[tuple]:
     ]
 
 
+def gradient_ratio_table(results: dict) -> str:
+    """Notebook 04's last-to-first gradient ratios on 500-word reviews: medians over the seeds, and the trained range."""
+    models = results["gradient_flow"]["models"]
+    rows = [
+        "| model | median at initialisation | median after training | after training, lowest to highest seed |",
+        "| --- | --- | --- | --- |",
+    ]
+    for kind, label in (("simple_rnn", "Gradient ratio, SimpleRNN"), ("lstm", "Gradient ratio, LSTM")):
+        trained = [ratios["trained"] for ratios in models[kind]["ratios_by_seed"].values()]
+        rows.append(
+            f"| {label} | {models[kind]['median_ratio_at_init']:.3g} | {models[kind]['last_to_first_ratio']:.3g} "
+            f"| {min(trained):.3g} to {max(trained):.3g} |"
+        )
+    return "\n".join(rows)
+
+
+def _recipe_row(record: dict) -> tuple:
+    """The derivative recipes benchmark in one row: each recipe's validation exact match."""
+    scores = " / ".join(f"{record['variants'][name]['validation_exact_match']:.4f}" for name in RECIPES if name in record["variants"])
+    labels = " / ".join(name for name in RECIPES if name in record["variants"])
+    return (
+        "Derivative training recipes", "[benchmark](benchmarks/derivative_recipe.py)",
+        f"encoder-decoder on {record['config']['lines_per_variant']:,} lines: {labels}",
+        f"validation exact match {scores}", "derivative_recipe_cpu",
+    )
+
+
+def confirmed_decoding(derivatives: dict) -> tuple[str, dict]:
+    """The name and scores of notebook 06's SymPy-confirmed beam decoding, on its test sample."""
+    name = f"beam {derivatives['beam_width']}, SymPy-confirmed"
+    return name, derivatives["test_sample"]["decodings"][name]
+
+
+def derivative_models_table(results: dict) -> str:
+    """Notebook 06's two models on every test function, with what their training cost."""
+    record = results["derivative_models"]
+    rows = [
+        "| derivative model | exact match | token accuracy | SymPy-equivalent | parameters | training |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, label, model in (
+        ("tagger", "Tagger (published baseline, replicated)", record["models"]["tagger"]),
+        ("encoder-decoder, greedy", "Encoder-decoder, greedy decoding", record["models"]["seq2seq"]),
+    ):
+        test = record["test"][name]
+        passes = "pass" if model["epochs_run"] == 1 else "passes"
+        rows.append(
+            f"| {label} | {test['exact_match']:.4f} | {test['token_accuracy']:.4f} | {test['sympy_equivalence']:.4f} "
+            f"| {model['parameters']:,} | {model['epochs_run']} {passes}, {model['training_seconds'] / 3600:.1f} h |"
+        )
+    return "\n".join(rows)
+
+
+def derivative_decodings_table(results: dict) -> str:
+    """Notebook 06's encoder-decoder decoded three ways: on validation (choosing the beam), then on the test sample."""
+    record = results["derivative_models"]
+    rows = [
+        "| decoding | validation exact match | test exact match | none confirmed (test) |",
+        "| --- | --- | --- | --- |",
+    ]
+    width = record["beam_width"]
+    validation = record["validation_by_beam"]
+    test = record["test_sample"]["decodings"]
+    for label, validation_score, name in (
+        ("greedy", validation["1"]["exact_match"], "greedy"),
+        (f"beam {width}", validation[str(width)]["exact_match"], f"beam {width}"),
+        (f"beam {width}, first candidate SymPy confirms", validation[str(width)]["confirmed_exact_match"], f"beam {width}, SymPy-confirmed"),
+    ):
+        unconfirmed = test[name].get("not_confirmed")
+        rows.append(
+            f"| {label} | {validation_score:.4f} | {test[name]['exact_match']:.4f} | "
+            f"{'' if unconfirmed is None else f'{unconfirmed:.2%}'} |"
+        )
+    return "\n".join(rows)
+
+
 RECIPES = {
     "repeated_256": "The same lines again and again (an eighth of the training split, 8 times), batches of 256, Adam at 1e-3",
     "fresh_256": "Fresh generated lines, none seen twice, otherwise the same",
@@ -266,6 +347,51 @@ def recipe_table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def run_times_table(results: dict) -> str:
+    """docs/speed.md's measured run times: loading, generating, each notebook, training and decoding."""
+    load, generation = results["imdb_load_time"], results["derivative_generation_time"]
+    runtimes = results["notebook_runtimes"]["seconds"]
+    derivatives = results["derivative_models"]
+    seq2seq, tagger, decoding = derivatives["models"]["seq2seq"], derivatives["models"]["tagger"], derivatives["decoding_seconds"]
+    width, sample = derivatives["beam_width"], derivatives["test_sample"]["lines"]
+    loaded = seq2seq.get("loaded_committed") and tagger.get("loaded_committed")
+
+    def source(name: str) -> str:
+        return f"[`results/{name}.json`](../results/{name}.json)"
+
+    def passes(count: int) -> str:
+        return f"{count} pass" if count == 1 else f"{count} passes"
+
+    rows = [
+        ("First IMDB load (read and tokenise the archive)", f"{load['first_load_seconds']:.1f} s", "imdb_load_time"),
+        ("Second IMDB load (from the cache)", f"{load['second_load_seconds']:.2f} s", "imdb_load_time"),
+        ("Notebook 01, whole notebook", f"{runtimes['01_imdb_data.ipynb'] / 60:.1f} min", "notebook_runtimes"),
+        ("Notebook 02, whole notebook (the baseline and both models trained and evaluated)",
+         f"{results['imdb_comparison']['notebook_seconds'] / 60:.1f} min", "imdb_comparison"),
+        ("Notebook 03, whole notebook (the baseline, word2vec and six LSTMs trained and evaluated)",
+         f"{results['imdb_beyond_baseline']['notebook_seconds'] / 60:.1f} min", "imdb_beyond_baseline"),
+        ("Notebook 04, whole notebook (gradient flow and the adding-problem runs)",
+         f"{runtimes['04_inside_the_lstm.ipynb'] / 60:.1f} min", "notebook_runtimes"),
+        (f"Generate and SymPy-check {generation['config']['n']:,} derivative lines on {generation['config']['processes']} processes "
+         f"(`benchmarks/generate_derivatives.py`; target {generation['target']['seconds'] / 60:.0f} min)",
+         f"{generation['seconds']:.0f} s", "derivative_generation_time"),
+        ("Notebook 05, whole notebook (reads or generates its lines)", f"{runtimes['05_derivative_dataset.ipynb'] / 60:.1f} min", "notebook_runtimes"),
+        (f"Notebook 06, training the encoder-decoder ({passes(seq2seq['epochs_run'])})",
+         f"{seq2seq['training_seconds'] / 3600:.1f} h", "derivative_models"),
+        (f"Notebook 06, training the tagger ({passes(tagger['epochs_run'])})", f"{tagger['training_seconds'] / 3600:.1f} h", "derivative_models"),
+        (f"Notebook 06, decoding: greedy on the {derivatives['examples']['test']:,} test functions / beam {width} "
+         f"and beam {width} with SymPy's check on {sample:,} of them",
+         f"{decoding['greedy']:.0f} s / {decoding['beam']:.0f} s / {decoding['confirmed']:.0f} s", "derivative_models"),
+        ("Notebook 06, whole notebook " + ("with the committed models" if loaded else "training both models"),
+         f"{runtimes['06_derivative_models.ipynb'] / 60:.1f} min", "notebook_runtimes"),
+        (f"`derive` on {results['derive_speed']['config']['lines']:,} lines (`benchmarks/derive_speed.py`; target "
+         f"{results['derive_speed']['target']['seconds'] / 60:.0f} min)", f"{results['derive_speed']['seconds']:.0f} s", "derive_speed"),
+    ]
+    lines = ["| step | time | source |", "| --- | --- | --- |"]
+    lines += [f"| {step} | {time} | {source(name)} |" for step, time, name in rows]
+    return "\n".join(lines)
+
+
 def runtime_table(results: dict) -> str:
     """How long each notebook took in its last full run, and on which processor."""
     runtimes = results["notebook_runtimes"]
@@ -274,9 +400,11 @@ def runtime_table(results: dict) -> str:
     lines = ["| notebook | full-mode run time here | processor |", "| --- | --- | --- |"]
     for notebook, seconds in runtimes["seconds"].items():
         time = f"{seconds / 60:.1f} min"
-        if notebook.startswith("06_"):
-            # That run resumed finished trainings from checkpoints: its own time is not the notebook's.
-            time = f"{training_hours:.1f} h of training over several sessions (its last, resumed run: {seconds / 60:.0f} min)"
+        if notebook.startswith("06_") and all(model.get("loaded_committed") for model in derivatives.values()):
+            # Its full run loads the committed models; training them is stated beside it.
+            time = f"{seconds / 60:.1f} min with the committed models ({training_hours:.1f} h to train them)"
+        elif notebook.startswith("06_"):
+            time = f"{seconds / 3600:.1f} h, training both models"
         processor = runtimes["processor_by_notebook"][notebook].replace("(R)", "").replace(" Processor", "")
         lines.append(f"| [{notebook[:2]}](notebooks/{notebook}) | {time} | {processor} |")
     return "\n".join(lines)
@@ -327,7 +455,7 @@ IMDB_LEVER_LABELS = {
 }
 DERIVATIVE_LEVER_LABELS = {
     "bucketed_batch_256": "Batches of 256 similar-length lines, each padded to its longest, masked (the reference)",
-    "bucketed_batch_512": "Batches of 512",
+    "bucketed_batch_512": "Batches of 512 (notebook 06's feeding now)",
     "padded_to_longest_batch_256": "Every line padded to the longest line of the dataset",
     "padded_to_longest_batch_256_unroll": "Unrolled, every line padded to the longest (`unroll=True` needs a fixed length)",
     "bucketed_batch_256_xla": "XLA on batches of 256 (`jit_compile=True`)",

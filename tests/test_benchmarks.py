@@ -9,7 +9,6 @@ import sys
 import pytest
 
 from lstm_utils import config
-from lstm_utils.derivatives.metrics import ERROR_KINDS
 from lstm_utils.results import hardware_info
 
 # Read before the isolated environment of conftest.py hides it from the tests.
@@ -99,50 +98,6 @@ def test_the_derivative_levers_benchmark_times_unrolling_against_the_notebook_fe
     # Padded to the longest line, every timed batch is as wide as the widest bucketed one or wider.
     assert unrolled["mean_batch_width"] > notebook["mean_batch_width"]
     assert unrolled["seconds_per_epoch"] > 0 and unrolled["steps_timed"] >= 2
-
-
-def test_the_two_variable_levers_benchmark_trains_and_scores_every_variant():
-    script = config.REPOSITORY_ROOT / "benchmarks" / "two_variable_levers.py"
-    result = run_benchmark(script=script)
-    assert result.returncode == 0, result.stderr[-2000:]
-    record = json.loads((config.results_dir() / "two_variable_levers_cpu.json").read_text())
-    assert (record["mode"], record["family"]) == ("smoke", "two_variable")
-    assert list(record["variants"]) == ["notebook", "variable_first", "digits_reversed"]
-    for variant in record["variants"].values():
-        assert set(variant["error_kinds"]) <= set(ERROR_KINDS)
-        # Every test function is either exact or has one kind of error.
-        assert variant["exact_match"] + sum(variant["error_kinds"].values()) == pytest.approx(1)
-        assert variant["epochs_run"] == record["config"]["epochs"] == len(variant["val_accuracy"])
-
-    specification = importlib.util.spec_from_file_location("two_variable_levers", script)
-    benchmark = importlib.util.module_from_spec(specification)
-    specification.loader.exec_module(benchmark)
-    assert benchmark.variable_first("d(10z^6*p^4)/dp") == "pd(10z^6*p^4)/d"
-    assert benchmark.reverse_numbers("-120n^13*sin(3n^4)") == "-021n^31*sin(3n^4)"
-    assert benchmark.reverse_numbers(benchmark.reverse_numbers("-120n^13")) == "-120n^13"
-
-
-def test_the_two_variable_practice_benchmark_fine_tunes_the_committed_model_on_unseen_functions():
-    script = config.REPOSITORY_ROOT / "benchmarks" / "two_variable_practice.py"
-    result = run_benchmark("--recipe", "with_products", script=script)
-    assert result.returncode == 0, result.stderr[-2000:]
-    record = json.loads((config.results_dir() / "two_variable_practice_cpu.json").read_text())
-    assert (record["mode"], record["family"]) == ("smoke", "two_variable")
-    (recipe,) = record["recipes"].values()
-    assert set(recipe["extra_lines"]) == {"two_variable", "power_exp_product", "power_trig_product"}
-    assert sum(recipe["extra_lines"].values()) == recipe["examples"]["extra"]
-    for model in ("committed_model", "fine_tuned_model"):
-        scores = recipe[model]
-        families = scores["exact_match_by_family"]
-        assert sum(f["examples"] for f in families.values()) == recipe["examples"]["test"]
-        # Every test function is either exact or has one kind of error, family by family.
-        for family, kinds in scores["error_kinds_by_family"].items():
-            assert families[family]["accuracy"] + sum(kinds.values()) == pytest.approx(1)
-    fine_tuned = recipe["fine_tuned_model"]
-    assert fine_tuned["epochs_run"] == len(fine_tuned["history"]["val_exact_match"]) >= 1
-    # The fine-tuned model is kept in the scratch folder, never over the committed one.
-    assert (config.REPOSITORY_ROOT / fine_tuned["saved_to"]).is_file()
-    assert not fine_tuned["saved_to"].startswith("models")
 
 
 def test_the_derivative_recipe_benchmark_trains_every_variant_and_scores_it_on_validation():

@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -17,7 +18,12 @@ def test_save_fig_writes_a_print_quality_png(capsys):
         assert image.format == "PNG"
         assert image.info["dpi"][0] == pytest.approx(plotting.DPI, abs=1)
         assert image.width >= 4 * 150
-    assert str(path) in capsys.readouterr().out
+    assert f"Saved {config.shown_path(path)}" in capsys.readouterr().out
+
+
+def test_paths_inside_the_repository_are_shown_relative_to_it(tmp_path):
+    assert config.shown_path(config.REPOSITORY_ROOT / "figures" / "a.png") == Path("figures/a.png")
+    assert config.shown_path(tmp_path / "a.png") == tmp_path / "a.png"
 
 
 def test_plot_helpers_draw_every_model():

@@ -9,7 +9,7 @@ import pytest
 
 from lstm_utils import config
 from lstm_utils.errors import LstmTutorialError
-from lstm_utils.render import render_notebook, render_notebooks
+from lstm_utils.render import render_notebook, render_notebooks, without_startup_chatter
 
 PIXEL = base64.b64encode(bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -35,6 +35,23 @@ def test_a_full_run_becomes_a_page_with_its_outputs_and_plots(tmp_path):
     assert "# A title" in text and "Mode: full" in text
     images = list((tmp_path / "docs" / "01_example_files").glob("*.png"))
     assert len(images) == 1 and f"01_example_files/{images[0].name}" in text
+
+
+def test_tensorflow_start_up_lines_are_left_out_and_real_warnings_kept():
+    notebook = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("import tensorflow")
+    chatter = (
+        "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n"
+        "I0000 00:00:1796645627.185464    3968 port.cc:153] oneDNN custom operations are on.\n"
+    )
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stderr", text=chatter),
+        nbformat.v4.new_output("stream", name="stderr", text=chatter + "UserWarning: the mask is ignored\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="Mode: full\n"),
+    ]
+    notebook.cells = [cell]
+    outputs = without_startup_chatter(notebook).cells[0].outputs
+    assert [output["text"] for output in outputs] == ["UserWarning: the mask is ignored\n", "Mode: full\n"]
 
 
 def test_a_smoke_run_or_an_unexecuted_notebook_is_refused(tmp_path):

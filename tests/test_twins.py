@@ -7,6 +7,7 @@ import json
 import pytest
 
 from lstm_utils import config
+from lstm_utils.derivatives import model
 from lstm_utils.imdb import baseline, pooling
 from lstm_utils.inside import cells, gradient_flow
 
@@ -18,6 +19,8 @@ TWINS = [
     ("04_inside_the_lstm.ipynb", cells.lstm_forward),
     ("04_inside_the_lstm.ipynb", cells.simple_rnn_forward),
     ("04_inside_the_lstm.ipynb", gradient_flow.input_gradient_norms),
+    ("06_derivative_models.ipynb", model.build_seq2seq),
+    ("06_derivative_models.ipynb", model.greedy_decode),
 ]
 
 
