@@ -209,7 +209,7 @@ def _derivatives(derivatives: dict, check_claims: bool) -> dict:
     decodings = derivatives["test_sample"]["decodings"]
     sample_greedy, beam, confirmed = decodings["greedy"], decodings[f"beam {width}"], decodings[f"beam {width}, SymPy-confirmed"]
     seq2seq = derivatives["models"]["seq2seq"]
-    weakest = _most_errors_family(greedy)
+    most_errors = _most_errors_family(greedy)
     training_sample = derivatives["training_sample_exact_match_by_family"]
     hours = seq2seq["training_seconds"] / 3600
     if check_claims:
@@ -231,11 +231,11 @@ def _derivatives(derivatives: dict, check_claims: bool) -> dict:
         "seq2seq_fastest_epoch_seconds": min(seq2seq["epoch_seconds"]),
         "beam_gain_points": 100 * (beam["exact_match"] - sample_greedy["exact_match"]),
         "confirmation_gain_points": 100 * (confirmed["exact_match"] - beam["exact_match"]),
-        "weakest_family_name": weakest.replace("_", " "),
-        "weakest_family_accuracy": greedy["exact_match_by_family"][weakest]["accuracy"],
-        "weakest_family_training_accuracy": training_sample[weakest]["accuracy"],
-        "weakest_family_training_examples": training_sample[weakest]["examples"],
-        "weakest_family_error_share": _error_share(greedy, weakest),
+        "most_errors_family_name": most_errors.replace("_", " "),
+        "most_errors_family_accuracy": greedy["exact_match_by_family"][most_errors]["accuracy"],
+        "most_errors_family_training_accuracy": training_sample[most_errors]["accuracy"],
+        "most_errors_family_training_examples": training_sample[most_errors]["examples"],
+        "most_errors_family_error_share": _error_share(greedy, most_errors),
         "training_sample_size": sum(entry["examples"] for entry in training_sample.values()),
         "greedy_exact_match_percent": 100 * greedy["exact_match"],
     }

@@ -354,7 +354,7 @@ def run_times_table(results: dict) -> str:
     derivatives = results["derivative_models"]
     seq2seq, tagger, decoding = derivatives["models"]["seq2seq"], derivatives["models"]["tagger"], derivatives["decoding_seconds"]
     width, sample = derivatives["beam_width"], derivatives["test_sample"]["lines"]
-    loaded = seq2seq.get("loaded_committed") and tagger.get("loaded_committed")
+    loaded = _models_loaded(derivatives)
 
     def source(name: str) -> str:
         return f"[`results/{name}.json`](../results/{name}.json)"
@@ -392,19 +392,26 @@ def run_times_table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def _models_loaded(derivatives: dict) -> bool:
+    """Whether notebook 06's run loaded both committed models instead of training them."""
+    return all(model.get("loaded_committed") for model in derivatives["models"].values())
+
+
 def runtime_table(results: dict) -> str:
     """How long each notebook took in its last full run, and on which processor."""
     runtimes = results["notebook_runtimes"]
     derivatives = results["derivative_models"]["models"]
     training_hours = sum(model["training_seconds"] for model in derivatives.values()) / 3600
     lines = ["| notebook | full-mode run time here | processor |", "| --- | --- | --- |"]
+    loaded = _models_loaded(results["derivative_models"])
     for notebook, seconds in runtimes["seconds"].items():
         time = f"{seconds / 60:.1f} min"
-        if notebook.startswith("06_") and all(model.get("loaded_committed") for model in derivatives.values()):
-            # Its full run loads the committed models; training them is stated beside it.
-            time = f"{seconds / 60:.1f} min with the committed models ({training_hours:.1f} h to train them)"
-        elif notebook.startswith("06_"):
-            time = f"{seconds / 3600:.1f} h, training both models"
+        if notebook.startswith("06_"):
+            # A full run loads the committed models when they match; training them is stated beside it.
+            time = (
+                f"{seconds / 60:.1f} min with the committed models ({training_hours:.1f} h to train them)"
+                if loaded else f"{seconds / 3600:.1f} h, training both models"
+            )
         processor = runtimes["processor_by_notebook"][notebook].replace("(R)", "").replace(" Processor", "")
         lines.append(f"| [{notebook[:2]}](notebooks/{notebook}) | {time} | {processor} |")
     return "\n".join(lines)
