@@ -1,5 +1,6 @@
 """Run the tutorial notebooks headless, in order, as the main job of the repository."""
 
+import json
 import os
 import time
 from pathlib import Path
@@ -32,6 +33,8 @@ def run_notebooks(names: list[str] | None = None) -> dict[str, float]:
         if unknown:
             raise LstmTutorialError(f"No such notebook in {NOTEBOOKS_DIR}: {', '.join(unknown)}")
         paths = [p for p in paths if p.name in names]
+    if not config.is_smoke_mode():
+        print(expected_runtimes([p.name for p in paths]), flush=True)
     executed_dir().mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     seconds = {}
@@ -40,6 +43,40 @@ def run_notebooks(names: list[str] | None = None) -> dict[str, float]:
     if not config.is_smoke_mode():
         _record_runtimes(seconds)
     return seconds
+
+
+def expected_runtimes(names: list[str]) -> str:
+    """What the committed full-mode runs took per notebook, to print before a full run starts."""
+    runtimes_file = config.REPOSITORY_ROOT / "results" / "notebook_runtimes.json"
+    if not runtimes_file.is_file():
+        return "No committed full-mode run times to go by (results/notebook_runtimes.json is missing)."
+    recorded = json.loads(runtimes_file.read_text())
+    lines = ["Expected run time of each notebook here, from the committed full-mode runs:"]
+    total = 0.0
+    for name in names:
+        seconds = recorded["seconds"].get(name)
+        if seconds is None:
+            lines.append(f"  {name}: not measured yet")
+            continue
+        total += seconds
+        processor = recorded["processor_by_notebook"][name].replace("(R)", "").replace(" Processor", "")
+        lines.append(f"  {seconds / 60:6.1f} min  {name} ({processor}, {recorded['hardware']['cpu_count']} cores){_training_note(name)}")
+    lines.append(f"  {total / 60:6.1f} min  in all (a GPU is faster; other processors differ)")
+    return "\n".join(lines)
+
+
+def _training_note(name: str) -> str:
+    """Notebook 06 loads its committed models in full mode; say what training them instead costs."""
+    derivatives_file = config.REPOSITORY_ROOT / "results" / "derivative_models.json"
+    if not name.startswith("06_") or not derivatives_file.is_file():
+        return ""
+    models = json.loads(derivatives_file.read_text())["models"].values()
+    if not all(model.get("loaded_committed") for model in models):
+        return ""
+    hours = sum(model["training_seconds"] for model in models) / 3600
+    if config.is_training_asked():
+        return f": LSTM_TUTORIAL_TRAIN=1 trains both models here, about {hours:.1f} h more"
+    return f", with the committed models (LSTM_TUTORIAL_TRAIN=1 trains them: about {hours:.1f} h)"
 
 
 def _execute(path: Path) -> float:

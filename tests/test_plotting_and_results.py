@@ -85,6 +85,23 @@ def test_notebook_runtimes_keep_the_processor_each_notebook_ran_on():
     assert record["processor_by_notebook"] == {"01.ipynb": "an older machine", "02.ipynb": this_machine}
 
 
+def test_a_full_run_states_each_notebooks_committed_run_time_up_front(monkeypatch):
+    from lstm_utils.notebooks import expected_runtimes
+
+    committed = json.loads((config.REPOSITORY_ROOT / "results" / "notebook_runtimes.json").read_text())
+    derivatives = json.loads((config.REPOSITORY_ROOT / "results" / "derivative_models.json").read_text())
+    names = sorted(committed["seconds"])
+    monkeypatch.delenv("LSTM_TUTORIAL_TRAIN", raising=False)
+    text = expected_runtimes(names)
+    for name in names:
+        assert f"{committed['seconds'][name] / 60:6.1f} min  {name}" in text
+    training_hours = sum(model["training_seconds"] for model in derivatives["models"].values()) / 3600
+    notebook_06 = next(line for line in text.splitlines() if "06_derivative_models" in line)
+    assert f"committed models (LSTM_TUTORIAL_TRAIN=1 trains them: about {training_hours:.1f} h)" in notebook_06
+    assert f"{sum(committed['seconds'].values()) / 60:6.1f} min  in all" in text
+    assert "not measured yet" in expected_runtimes(["09_new.ipynb"])
+
+
 def test_the_lstm_cell_diagram_is_drawn_and_saved(tmp_path):
     from lstm_utils.plotting import draw_lstm_cell, save_fig
 
