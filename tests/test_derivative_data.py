@@ -329,3 +329,20 @@ def test_training_passes_are_the_split_then_cached_fresh_draws(monkeypatch):
     # A second call reads the draws back instead of generating them again.
     monkeypatch.setattr(derivative_dataset, "fresh_training_examples", lambda *a, **k: pytest.fail("generated again"))
     assert derivative_dataset.training_passes(400, seed=3, passes=3, progress=False) == passes
+
+
+def test_generation_time_of_fresh_draws_is_what_generating_them_took_not_reading_them(monkeypatch):
+    from lstm_utils.derivatives import dataset as derivative_dataset
+
+    derivative_dataset.training_passes(400, seed=3, passes=3, progress=False)
+    recorded = [
+        float(derivative_dataset._fresh_draw_path(400, 3, draw).read_text().splitlines()[0].split("\t")[1])
+        for draw in (1, 2)
+    ]
+    assert all(seconds > 0 for seconds in recorded)
+    assert derivative_dataset.fresh_draws_generation_seconds(400, seed=3, passes=3) == pytest.approx(sum(recorded))
+    assert derivative_dataset.fresh_draws_generation_seconds(400, seed=3, passes=1) == 0
+    damaged = derivative_dataset._fresh_draw_path(400, 3, 2)
+    damaged.write_text("no header\n")
+    with pytest.raises(DataError, match="damaged"):
+        derivative_dataset.fresh_draws_generation_seconds(400, seed=3, passes=3)
