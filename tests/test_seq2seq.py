@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from lstm_utils.derivatives.model import build_seq2seq, greedy_decode
+from lstm_utils.derivatives.model import beam_decode, build_seq2seq, greedy_decode
 from lstm_utils.derivatives.notation import VARIABLES, tokenize
 from lstm_utils.derivatives.seq2seq import (
     Seq2SeqDecoder,
@@ -149,6 +149,13 @@ def test_the_taught_greedy_loop_writes_what_the_fast_decoder_writes(decoder):
     sources = [line.split("=")[0] for line in LINES]
     fast = decoder.predict(sources)
     plain = [greedy_decode(decoder.model, decoder.vocabulary, source, decoder.max_length) for source in sources]
+    assert plain == fast and any(fast)
+
+
+def test_the_taught_beam_search_writes_what_the_fast_beam_search_writes(decoder):
+    sources = [line.split("=")[0] for line in LINES]
+    fast = decoder.beam_search(decoder.encode_sources(sources), beam_width=3)
+    plain = [beam_decode(decoder.model, decoder.vocabulary, source, 3, decoder.max_length) for source in sources]
     assert plain == fast and any(fast)
 
 

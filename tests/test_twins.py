@@ -21,6 +21,7 @@ TWINS = [
     ("04_inside_the_lstm.ipynb", gradient_flow.input_gradient_norms),
     ("06_derivative_models.ipynb", model.build_seq2seq),
     ("06_derivative_models.ipynb", model.greedy_decode),
+    ("06_derivative_models.ipynb", model.beam_decode),
 ]
 
 

@@ -49,3 +49,24 @@ def greedy_decode(model, vocabulary, function_line, max_length=40):
             break
         written.append(next_id)
     return vocabulary.decode(written)
+
+
+def beam_decode(model, vocabulary, function_line, beam_width=4, max_length=40):
+    """The likeliest derivative among `beam_width` hypotheses kept at every step, each scored by
+    the sum of its tokens' log-probabilities; a hypothesis that has written `<end>` keeps its
+    score and competes with the longer ones as it is."""
+    source_ids = np.array([vocabulary.encode(function_line)])
+    beam = [([vocabulary.start_id], 0.0)]
+    for _ in range(max_length):
+        candidates = []
+        for written, score in beam:
+            if written[-1] == vocabulary.end_id:
+                candidates.append((written, score))
+                continue
+            probabilities = model([source_ids, np.array([written])], training=False)
+            log_probabilities = np.log(np.asarray(probabilities[0, -1], dtype=np.float64))
+            candidates += [(written + [token], score + log_probabilities[token]) for token in range(len(log_probabilities))]
+        beam = sorted(candidates, key=lambda hypothesis: hypothesis[1], reverse=True)[:beam_width]
+        if all(written[-1] == vocabulary.end_id for written, _ in beam):
+            break
+    return vocabulary.decode(beam[0][0])
