@@ -107,7 +107,7 @@ def test_the_derivative_recipe_benchmark_trains_every_variant_and_scores_it_on_v
     record = json.loads((config.results_dir() / "derivative_recipe_cpu.json").read_text())
     assert record["mode"] == "smoke"
     variants = record["variants"]
-    assert list(variants) == ["repeated_256", "fresh_256", "fresh_512", "fresh_512_warmup_cosine"]
+    assert list(variants) == ["repeated_256", "fresh_256", "fresh_512", "fresh_512_warmup_cosine", "fresh_512_weak_kinds"]
     lines = record["config"]["lines_per_variant"]
     for name, variant in variants.items():
         # As many lines each (the repeated eighth, repeated 8 times, may fall a few short).

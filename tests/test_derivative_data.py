@@ -331,6 +331,26 @@ def test_training_passes_are_the_split_then_cached_fresh_draws(monkeypatch):
     assert derivative_dataset.training_passes(400, seed=3, passes=3, progress=False) == passes
 
 
+def test_fresh_draws_can_give_the_weakest_kinds_a_larger_share():
+    from lstm_utils.derivatives import dataset as derivative_dataset
+
+    dataset = derivative_dataset.load_dataset(400, seed=3, progress=False)
+    extra = {"two_variable": 0.3, "trig_sum": 0.05}
+    draw = fresh_training_examples(dataset, 2000, seed=3, draw=1, progress=False, extra_shares=extra)
+    assert len(draw) == 2000 and len({e.line for e in draw}) == 2000
+    shares = family_shares([e.family for e in draw])
+    for family, share in extra.items():
+        assert share + (1 - sum(extra.values())) * FAMILY_WEIGHTS[family] == pytest.approx(shares[family], abs=0.03)
+    held_out = {function_of(e.line) for name in ("validation", "test") for e in dataset[name]}
+    assert not {function_of(e.line) for e in draw} & held_out
+    assert fresh_training_examples(dataset, 2000, seed=3, draw=1, progress=False, extra_shares=extra) == draw
+    # Weighted draws are cached apart from plain ones.
+    assert derivative_dataset._fresh_draw_path(400, 3, 1, extra) != derivative_dataset._fresh_draw_path(400, 3, 1)
+    for bad in ({"no_such_kind": 0.1}, {"two_variable": 1.0}, {"two_variable": -0.1}):
+        with pytest.raises(LstmTutorialError, match="extra_shares"):
+            fresh_training_examples(dataset, 100, seed=3, draw=1, progress=False, extra_shares=bad)
+
+
 def test_generation_time_of_fresh_draws_is_what_generating_them_took_not_reading_them(monkeypatch):
     from lstm_utils.derivatives import dataset as derivative_dataset
 

@@ -8,9 +8,9 @@ import time
 from pathlib import Path
 
 from .. import config
-from ..errors import DataError
+from ..errors import DataError, LstmTutorialError
 from ..files import atomic_write_bytes
-from .generator import Example, function_of, generate, split
+from .generator import FAMILY_WEIGHTS, Example, function_of, generate, split
 
 # Bump when the generator changes what it writes for a seed, so old caches are not reused.
 GENERATOR_VERSION = 2
@@ -55,20 +55,41 @@ def extra_training_examples(dataset: dict, family: str, n: int, seed: int, progr
     return generate(n, seed, progress=progress, family=family, exclude_functions=every_function)
 
 
-def fresh_training_examples(dataset: dict, n: int, seed: int, draw: int, progress: bool = True) -> list[Example]:
+def fresh_training_examples(
+    dataset: dict, n: int, seed: int, draw: int, progress: bool = True, extra_shares: dict[str, float] | None = None
+) -> list[Example]:
     """`n` newly generated lines for training, draw number `draw`, none with a held-out function.
 
     Each draw is a random stream of its own, so every pass over the training data can bring lines
     the model has not seen, in the dataset's family shares; no function of the validation or test
     split appears (training functions may come back). The same for a seed and draw on any machine.
+    `extra_shares` ({family: share}) gives that share of the `n` lines to lines of the family
+    alone, on top of its share of the rest, so that the kinds a model gets wrong most come more
+    often; the validation and test splits keep the public shares.
     """
+    extra_shares = extra_shares or {}
+    unknown = sorted(set(extra_shares) - set(FAMILY_WEIGHTS))
+    if unknown or not 0 <= sum(extra_shares.values()) < 1 or any(share < 0 for share in extra_shares.values()):
+        raise LstmTutorialError(
+            f"extra_shares must name families ({', '.join(FAMILY_WEIGHTS)}) with shares from 0 that add up to "
+            f"less than 1, got {extra_shares}."
+        )
     held_out = frozenset(function_of(example.line) for name in ("validation", "test") for example in dataset[name])
-    return generate(n, seed, progress=progress, exclude_functions=held_out, stream=f"fresh/{draw}")
+    counts = {family: round(n * share) for family, share in extra_shares.items() if round(n * share)}
+    stream = f"fresh/{draw}"
+    examples = generate(n - sum(counts.values()), seed, progress=progress, exclude_functions=held_out, stream=stream)
+    for family, count in counts.items():
+        taken = held_out | {function_of(example.line) for example in examples}
+        examples += generate(count, seed, progress=progress, family=family, exclude_functions=taken, stream=stream)
+    return examples
 
 
-def training_passes(n: int, seed: int, passes: int, progress: bool = True) -> list[list[Example]]:
+def training_passes(
+    n: int, seed: int, passes: int, progress: bool = True, extra_shares: dict[str, float] | None = None
+) -> list[list[Example]]:
     """What each pass over the training data reads: the training split of `load_dataset(n, seed)`,
-    then `passes - 1` fresh draws of as many lines (`fresh_training_examples`, draws 1, 2, ...).
+    then `passes - 1` fresh draws of as many lines (`fresh_training_examples`, draws 1, 2, ...,
+    with its `extra_shares`).
 
     Each draw is generated once and cached beside the dataset, so a resumed or repeated run
     reads it back instead of generating it again.
@@ -77,25 +98,26 @@ def training_passes(n: int, seed: int, passes: int, progress: bool = True) -> li
     size = len(dataset["train"])
     result = [dataset["train"]]
     for draw in range(1, passes):
-        path = _fresh_draw_path(n, seed, draw)
+        path = _fresh_draw_path(n, seed, draw, extra_shares)
         if path.is_file():
             _, examples = _read(path, size)
         else:
             started = time.perf_counter()
-            examples = fresh_training_examples(dataset, size, seed, draw, progress=progress)
+            examples = fresh_training_examples(dataset, size, seed, draw, progress=progress, extra_shares=extra_shares)
             _write(path, time.perf_counter() - started, examples)
         result.append(examples)
     return result
 
 
-def fresh_draws_generation_seconds(n: int, seed: int, passes: int) -> float:
+def fresh_draws_generation_seconds(n: int, seed: int, passes: int, extra_shares: dict[str, float] | None = None) -> float:
     """The seconds the generator took to make the fresh draws of `training_passes`, as recorded
     in each draw's cache when it was generated; a cached draw is read back far faster than that."""
-    return sum(_recorded_seconds(_fresh_draw_path(n, seed, draw)) for draw in range(1, passes))
+    return sum(_recorded_seconds(_fresh_draw_path(n, seed, draw, extra_shares)) for draw in range(1, passes))
 
 
-def _fresh_draw_path(n: int, seed: int, draw: int) -> Path:
-    return cache_path(n, seed).with_name(f"{cache_path(n, seed).stem}_fresh{draw}.tsv")
+def _fresh_draw_path(n: int, seed: int, draw: int, extra_shares: dict[str, float] | None = None) -> Path:
+    extra = "".join(f"_{family}{share:g}" for family, share in sorted((extra_shares or {}).items()) if share)
+    return cache_path(n, seed).with_name(f"{cache_path(n, seed).stem}_fresh{draw}{extra}.tsv")
 
 
 def _recorded_seconds(path: Path) -> float:
