@@ -37,6 +37,7 @@ def hardware_info() -> dict:
         "machine": platform.machine(),
         "processor": _cpu_model(),
         "cpu_count": os.cpu_count(),
+        "vector_extensions": _vector_extensions(),
         "memory_gib": _memory_gib(),
     }
     if "tensorflow" in sys.modules:
@@ -53,6 +54,23 @@ def _cpu_model() -> str:
             if line.startswith("model name"):
                 return line.split(":", 1)[1].strip()
     return platform.processor() or "unknown"
+
+
+# Processors sold under one name differ in these, and with them in speed and in the last digits of
+# float32 results: two "AMD EPYC" runs of one notebook, same seed, need not agree.
+VECTOR_EXTENSIONS = ("avx2", "avx512f", "avx512_bf16", "amx_tile")
+
+
+def _vector_extensions() -> list[str]:
+    """The SIMD extensions TensorFlow's CPU kernels can use, as /proc/cpuinfo lists them (Linux)."""
+    cpuinfo = Path("/proc/cpuinfo")
+    if not cpuinfo.is_file():
+        return []
+    for line in cpuinfo.read_text().splitlines():
+        if line.startswith("flags"):
+            flags = set(line.split(":", 1)[1].split())
+            return [flag for flag in VECTOR_EXTENSIONS if flag in flags]
+    return []
 
 
 def _memory_gib() -> float | None:

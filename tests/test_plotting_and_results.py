@@ -59,6 +59,7 @@ def test_results_record_mode_environment_and_payload(monkeypatch):
     assert record["mode"] == "smoke" and record["experiment"] == "unit"
     assert record["metric"] == 0.5 and record["config"] == {"seed": 3}
     assert record["hardware"]["cpu_count"] >= 1
+    assert set(record["hardware"]["vector_extensions"]) <= set(results.VECTOR_EXTENSIONS)
     assert {"python", "tensorflow", "keras", "numpy"} <= set(record["packages"])
     assert [p.name for p in path.parent.iterdir()] == ["unit.json"]  # no temporary file left
     assert results.load_results("unit") == record
