@@ -111,7 +111,7 @@ def _finished_entry(folder, name: str) -> dict | None:
         return None
     entry = json.loads(path.read_text())
     here = hardware_info()
-    same_machine = all(entry["hardware"].get(key) == here[key] for key in ("processor", "cpu_count"))
+    same_machine = all(entry["hardware"].get(key) == here[key] for key in ("processor", "cpu_count", "vector_extensions"))
     return entry if same_machine and entry["settings"] == _settings(name) else None
 
 

@@ -59,8 +59,9 @@ def expected_runtimes(names: list[str]) -> str:
             lines.append(f"  {name}: not measured yet")
             continue
         total += seconds
-        processor = recorded["processor_by_notebook"][name].replace("(R)", "").replace(" Processor", "")
-        lines.append(f"  {seconds / 60:6.1f} min  {name} ({processor}, {recorded['hardware']['cpu_count']} cores){_training_note(name)}")
+        processor = recorded.get("processor_by_notebook", {}).get(name, "processor not recorded")
+        processor = processor.replace("(R)", "").replace(" Processor", "")
+        lines.append(f"  {seconds / 60:6.1f} min  {name} ({processor}){_training_note(name)}")
     lines.append(f"  {total / 60:6.1f} min  in all (a GPU is faster; other processors differ)")
     return "\n".join(lines)
 

@@ -61,9 +61,8 @@ def _cpu_model() -> str:
 VECTOR_EXTENSIONS = ("avx2", "avx512f", "avx512_bf16", "amx_tile")
 
 
-def _vector_extensions() -> list[str]:
+def _vector_extensions(cpuinfo: Path = Path("/proc/cpuinfo")) -> list[str]:
     """The SIMD extensions TensorFlow's CPU kernels can use, as /proc/cpuinfo lists them (Linux)."""
-    cpuinfo = Path("/proc/cpuinfo")
     if not cpuinfo.is_file():
         return []
     for line in cpuinfo.read_text().splitlines():

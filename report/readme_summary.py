@@ -321,7 +321,7 @@ RECIPES = {
     "fresh_256": "Fresh generated lines, none seen twice, otherwise the same",
     "fresh_512": "Fresh lines, batches of 512 at twice the learning rate",
     "fresh_512_warmup_cosine": "Fresh lines, batches of 512, the learning rate warmed up, then decayed along a cosine",
-    "fresh_512_weak_kinds": "Fresh lines, batches of 512, a fifth of them of the kinds the trained model gets wrong most",
+    "fresh_512_weak_kinds": "Fresh lines, batches of 512, a fifth of them of the kinds the committed model gets wrong on validation",
 }
 
 

@@ -119,3 +119,6 @@ def test_the_derivative_recipe_benchmark_trains_every_variant_and_scores_it_on_v
     # The repeated variant sees an eighth of the lines 8 times; the fresh ones nearly all once.
     assert variants["repeated_256"]["distinct_lines"] == variants["repeated_256"]["lines"] // record["config"]["repeats"]
     assert variants["fresh_256"]["distinct_lines"] > 0.99 * lines
+    # The weak kinds come from the committed model's errors on validation functions, a fifth in all.
+    extra = variants["fresh_512_weak_kinds"]["extra_shares"]
+    assert extra and sum(extra.values()) == pytest.approx(0.2) and not variants["fresh_512"]["extra_shares"]

@@ -344,8 +344,14 @@ def test_fresh_draws_can_give_the_weakest_kinds_a_larger_share():
     held_out = {function_of(e.line) for name in ("validation", "test") for e in dataset[name]}
     assert not {function_of(e.line) for e in draw} & held_out
     assert fresh_training_examples(dataset, 2000, seed=3, draw=1, progress=False, extra_shares=extra) == draw
-    # Weighted draws are cached apart from plain ones.
+    # Weighted draws are cached apart from plain ones, and read back.
     assert derivative_dataset._fresh_draw_path(400, 3, 1, extra) != derivative_dataset._fresh_draw_path(400, 3, 1)
+    passes = derivative_dataset.training_passes(400, seed=3, passes=2, progress=False, extra_shares=extra)
+    assert passes[1] == fresh_training_examples(dataset, len(dataset["train"]), seed=3, draw=1, progress=False, extra_shares=extra)
+    assert derivative_dataset._fresh_draw_path(400, 3, 1, extra).is_file()
+    assert derivative_dataset.fresh_draws_generation_seconds(400, seed=3, passes=2, extra_shares=extra) > 0
+    # Shares that leave no room for the mixed lines still give `n` lines.
+    assert len(fresh_training_examples(dataset, 3, seed=3, draw=1, progress=False, extra_shares={"exp": 0.5, "power": 0.49})) == 3
     for bad in ({"no_such_kind": 0.1}, {"two_variable": 1.0}, {"two_variable": -0.1}):
         with pytest.raises(LstmTutorialError, match="extra_shares"):
             fresh_training_examples(dataset, 100, seed=3, draw=1, progress=False, extra_shares=bad)

@@ -77,7 +77,8 @@ def fresh_training_examples(
     held_out = frozenset(function_of(example.line) for name in ("validation", "test") for example in dataset[name])
     counts = {family: round(n * share) for family, share in extra_shares.items() if round(n * share)}
     stream = f"fresh/{draw}"
-    examples = generate(n - sum(counts.values()), seed, progress=progress, exclude_functions=held_out, stream=stream)
+    mixed = n - sum(counts.values())
+    examples = generate(mixed, seed, progress=progress, exclude_functions=held_out, stream=stream) if mixed else []
     for family, count in counts.items():
         taken = held_out | {function_of(example.line) for example in examples}
         examples += generate(count, seed, progress=progress, family=family, exclude_functions=taken, stream=stream)

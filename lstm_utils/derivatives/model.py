@@ -1,4 +1,4 @@
-"""The encoder-decoder and a plain greedy decoding loop, as notebook 06 teaches them in its cells.
+"""The encoder-decoder and plain greedy and beam-search decoding loops, as notebook 06 teaches them in its cells.
 
 `tests/test_twins.py` keeps these and the notebook's cells the same code. The fast batched
 decoder, saving and loading live in `seq2seq.py`, which imports Keras only when it needs it, so
